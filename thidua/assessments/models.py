@@ -1,0 +1,87 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from thidua.periods.models import Period
+from thidua.units.models import Unit
+
+
+class Assessment(models.Model):
+    """One unit's assessment in one period: its self-assessment and the review of it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified by district")
+        FINALIZED = "finalized", _("Finalized")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique_per_period")
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self):
+        return f"{self.unit} · {self.period}"
+
+
+class CriterionEntry(models.Model):
+    """What an assessment holds for one criterion: self-reported and verified inputs, N/A.
+
+    Scores are not stored: they are computed from the inputs by `thidua.scoring`.
+    `revision` increases on every save; a save carrying an older revision is a conflict.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="entries"
+    )
+    criterion_code = models.CharField(_("criterion"), max_length=8)
+    self_inputs = models.JSONField(_("self-reported inputs"), null=True, blank=True)
+    verified_inputs = models.JSONField(_("verified inputs"), null=True, blank=True)
+    verified_source = models.CharField(_("source of verified inputs"), max_length=255, blank=True)
+    na = models.BooleanField(_("not applicable"), default=False)
+    na_reason = models.TextField(_("reason for N/A"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "criterion_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion_code"], name="entry_unique_per_criterion"
+            )
+        ]
+        verbose_name = _("criterion entry")
+        verbose_name_plural = _("criterion entries")
+
+    def __str__(self):
+        return f"{self.assessment} · {self.criterion_code}"

@@ -1,0 +1,92 @@
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from thidua.criteria.models import CriteriaSetVersion
+
+
+def default_deadline_for(year: int) -> datetime.date:
+    """Art. 2.1 of Decision 2435: units send their results no later than 15 December."""
+    return datetime.date(year, 12, 15)
+
+
+class Period(models.Model):
+    """An evaluation period (kỳ đánh giá): one year, one criteria set version."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open for self-assessment")
+        REVIEWING = "reviewing", _("Under review")
+        PUBLISHED = "published", _("Results published")
+        ARCHIVED = "archived", _("Archived")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Short code used in addresses, e.g. 2023."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=255)
+    criteria_version = models.ForeignKey(
+        CriteriaSetVersion,
+        verbose_name=_("criteria set version"),
+        on_delete=models.PROTECT,
+        related_name="periods",
+        limit_choices_to={"status": CriteriaSetVersion.Status.PUBLISHED},
+    )
+    opens_on = models.DateField(_("opens on"))
+    submission_deadline = models.DateField(
+        _("submission deadline"),
+        help_text=_("Last day a unit may submit (inclusive, Asia/Ho_Chi_Minh)."),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-opens_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "criteria_version"], name="period_unique_per_year_version"
+            )
+        ]
+        verbose_name = _("evaluation period")
+        verbose_name_plural = _("evaluation periods")
+
+    def __str__(self):
+        return self.name
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        today = today or timezone.localdate()
+        return (self.submission_deadline - today).days
+
+    def is_past_deadline(self, now: datetime.datetime | None = None) -> bool:
+        # The deadline day itself is allowed up to 23:59:59 local time.
+        local_today = timezone.localdate(now or timezone.now())
+        return local_today > self.submission_deadline
+
+
+class DueDate(models.Model):
+    """Due date of one deliverable of a `deadline` criterion (e.g. T01 plan_issued) in a period."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="due_dates"
+    )
+    criterion_code = models.CharField(_("criterion"), max_length=8)
+    deliverable = models.CharField(_("deliverable"), max_length=32)
+    label = models.CharField(_("label"), max_length=255, blank=True)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        ordering = ["period", "criterion_code", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "criterion_code", "deliverable"], name="due_date_unique"
+            )
+        ]
+        verbose_name = _("due date")
+        verbose_name_plural = _("due dates")
+
+    def __str__(self):
+        return f"{self.criterion_code} · {self.label or self.deliverable}: {self.due_on:%d/%m/%Y}"

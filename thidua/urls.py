@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from thidua.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("thidua.accounts.urls")),
+    path("criteria/", include("thidua.criteria.urls")),
+    path("periods/", include("thidua.assessments.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
