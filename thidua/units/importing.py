@@ -129,7 +129,7 @@ def import_units(text: str) -> UnitImportReport:
     # Parents first, so that children can point at them.
     rows.sort(key=lambda r: (r.level.order, r.line))
     with transaction.atomic():
-        units = {u.code: u for u in Unit.objects.select_for_update().all()}
+        units = {u.code: u for u in Unit.objects.select_for_update().order_by()}
         for row in rows:
             parent = units.get(row.parent_code) if row.parent_code else None
             wanted = {
