@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "thidua.periods",
     "thidua.accounts",
     "thidua.assessments",
+    "thidua.evidence",
 ]
 
 MIDDLEWARE = [
@@ -40,6 +41,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must be last: it inspects the outcome of authentication.
@@ -133,6 +135,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Evidence uploads: stream to a temporary file above 2.5 MB, never hold a whole file in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+THIDUA_EVIDENCE_MAX_BYTES = env_int("THIDUA_EVIDENCE_MAX_MB", 25) * 1024 * 1024
+THIDUA_EVIDENCE_MAX_VIDEO_BYTES = env_int("THIDUA_EVIDENCE_MAX_VIDEO_MB", 1024) * 1024 * 1024
+# Excel files uploaded back for the offline round trip.
+THIDUA_WORKBOOK_MAX_BYTES = env_int("THIDUA_WORKBOOK_MAX_MB", 5) * 1024 * 1024
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("THIDUA_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -150,4 +159,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("THIDUA_LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("thidua.accounts.urls")),
     path("criteria/", include("thidua.criteria.urls")),
     path("periods/", include("thidua.assessments.urls")),
+    path("", include("thidua.evidence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

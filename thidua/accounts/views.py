@@ -14,7 +14,7 @@ def home(request):
     role = role_of(request.user)
     if period and membership and role in (Role.UNIT_EDITOR, Role.UNIT_HEAD):
         return redirect(
-            "assessments:sheet", period_code=period.code, unit_code=membership.unit.code
+            "assessments:detail", period_code=period.code, unit_code=membership.unit.code
         )
     if period and role == Role.DISTRICT_REVIEWER:
         return redirect("assessments:period_units", period_code=period.code)

@@ -1,11 +1,18 @@
-"""Access helpers for assessments: the only way views reach an assessment."""
+"""Access helpers for assessments: the only way views and the API reach an assessment.
+
+Each returns the object and what the caller may do with it. A caller whose scope does not
+cover the unit gets 404 (not 403), so an outsider cannot learn which units exist; a caller
+who may see but not do gets 403 from the view that checks the flag.
+"""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from thidua.accounts.scope import can_see_unit, visible_units
+from thidua.accounts.models import Role
+from thidua.accounts.scope import can_see_unit, membership_of, role_of, visible_units
 from thidua.assessments.models import Assessment
 from thidua.periods.models import Period
 from thidua.units.models import Unit
@@ -14,27 +21,83 @@ from thidua.units.models import Unit
 @dataclass(frozen=True)
 class AssessmentAccess:
     assessment: Assessment
-    can_view: bool = True
+    role: str | None
+    is_own_unit: bool
+    can_edit: bool
+    can_submit: bool
+
+    @property
+    def can_view(self) -> bool:
+        return True
+
+    @property
+    def can_download_evidence(self) -> bool:
+        return True
+
+    def require_edit(self) -> None:
+        if not self.can_edit:
+            raise PermissionDenied("Bạn không được sửa bản đánh giá này")
+
+    def require_submit(self) -> None:
+        if not self.can_submit:
+            raise PermissionDenied("Chỉ thủ trưởng đơn vị được nộp bản đánh giá")
 
 
-def get_assessment_for_user(user, period_code: str, unit_code: str) -> AssessmentAccess:
+def _access(user, assessment: Assessment) -> AssessmentAccess:
+    role = role_of(user)
+    membership = membership_of(user)
+    own = (
+        role in (Role.UNIT_EDITOR, Role.UNIT_HEAD)
+        and membership is not None
+        and membership.unit_id == assessment.unit_id
+    )
+    editable = (
+        own
+        and assessment.state == Assessment.State.DRAFT
+        and assessment.period.state == Period.State.OPEN
+    )
+    return AssessmentAccess(
+        assessment=assessment,
+        role=role,
+        is_own_unit=own,
+        can_edit=editable,
+        can_submit=editable and role == Role.UNIT_HEAD,
+    )
+
+
+def get_assessment_for_user(
+    user, period_code: str, unit_code: str, *, create: bool = False
+) -> AssessmentAccess:
     """The assessment of a unit in a period, or 404 when the caller's scope does not cover it.
 
-    404 rather than 403 so that an outsider cannot learn which units exist in a period.
+    Reading never creates rows: an untouched assessment is an unsaved empty draft, unless
+    `create` is set (by views that write).
     """
-    period = get_object_or_404(Period, code=period_code)
-    unit = get_object_or_404(Unit.objects.select_related("level", "parent"), code=unit_code)
+    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    unit = get_object_or_404(Unit.objects.select_related("level", "parent", "kind"), code=unit_code)
     if not can_see_unit(user, unit):
         raise Http404("Không tìm thấy bản đánh giá")
+    if create:
+        assessment, _ = Assessment.objects.get_or_create(period=period, unit=unit)
+    else:
+        assessment = Assessment.objects.filter(period=period, unit=unit).first() or Assessment(
+            period=period, unit=unit
+        )
+    assessment.period, assessment.unit = period, unit
+    return _access(user, assessment)
+
+
+def get_assessment_by_uuid(user, assessment_uuid) -> AssessmentAccess:
     assessment = (
-        Assessment.objects.select_related("period__criteria_version__criteria_set")
-        .filter(period=period, unit=unit)
+        Assessment.objects.select_related(
+            "period__criteria_version", "unit__level", "unit__parent", "unit__kind"
+        )
+        .filter(uuid=assessment_uuid)
         .first()
     )
-    if assessment is None:
-        # Reading never creates rows: an untouched assessment is shown as an empty draft.
-        assessment = Assessment(period=period, unit=unit)
-    return AssessmentAccess(assessment=assessment)
+    if assessment is None or not can_see_unit(user, assessment.unit):
+        raise Http404("Không tìm thấy bản đánh giá")
+    return _access(user, assessment)
 
 
 def assessments_for_user(user, period: Period):

@@ -11,6 +11,7 @@ import random
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from thidua import scoring
 from thidua.accounts.models import Membership, Role
@@ -18,7 +19,8 @@ from thidua.assessments.models import Assessment
 from thidua.assessments.scores import library_level
 from thidua.assessments.services import save_self_inputs
 from thidua.criteria.services import scoring_library
-from thidua.periods.models import Period
+from thidua.evidence.models import Evidence
+from thidua.periods.models import Extension, Period
 from thidua.periods.services import due_dates_by_criterion
 from thidua.units.models import Unit
 
@@ -56,7 +58,22 @@ DEMO_UNITS = {
     "31498": 0.8,
 }
 PARTLY_FILLED = {"31498": 9}
+# Evidence is cited for the first N filled criteria only (so the page shows what is missing).
+PARTLY_EVIDENCED = {"31498": 5}
+# The 2023 deadline is long past: these units get an extension so the demo can submit.
+EXTENDED = ("31498", "31501")
 SUBMITTED = {"SO-TTTT", "VP-UBND", "941", "31507", "31501"}
+
+
+DOC_KINDS = {
+    "deadline": "KH-UBND",
+    "choice": "QĐ-UBND",
+    "ratio": "BC-UBND",
+    "threshold": "BC-UBND",
+    "late_entries": "BC-UBND",
+    "bands": "BC-UBND",
+    "formula": "BC-UBND",
+}
 
 
 def create_demo_users() -> list[tuple[str, str, str]]:
@@ -133,11 +150,26 @@ def fill_demo_assessments(period: Period, admin: User) -> int:
         rng = random.Random(f"2435-{code}")  # noqa: S311 — demo data, not security
         level = library_level(library, unit.level.code)
         criteria = level.criteria[: PARTLY_FILLED.get(code, len(level.criteria))]
-        for criterion in criteria:
+        evidenced = PARTLY_EVIDENCED.get(code, len(criteria))
+        for index, criterion in enumerate(criteria):
             inputs = demo_inputs(criterion, rng, quality, due_by_code.get(criterion.code, {}))
             save_self_inputs(
-                assessment=assessment, criterion_code=criterion.code, inputs=inputs, user=admin
+                assessment=assessment,
+                criterion_code=criterion.code,
+                inputs=inputs,
+                user=admin,
+                reason="demo",
             )
+            if criterion.evidence_required and index < evidenced:
+                Evidence.objects.create(
+                    assessment=assessment,
+                    criterion_code=criterion.code,
+                    doc_number=f"{rng.randint(10, 250)}/{DOC_KINDS[criterion.kind]}",
+                    doc_date=datetime.date(period.year, rng.randint(1, 11), rng.randint(1, 28)),
+                    doc_issuer=unit.name,
+                    doc_summary=f"Tài liệu minh chứng tiêu chí {criterion.code}",
+                    uploaded_by=admin,
+                )
         if code in SUBMITTED:
             assessment.state = Assessment.State.SUBMITTED
             assessment.submitted_at = datetime.datetime(
@@ -145,4 +177,14 @@ def fill_demo_assessments(period: Period, admin: User) -> int:
             )
             assessment.save(update_fields=["state", "submitted_at"])
         filled += 1
+    for code in EXTENDED:
+        Extension.objects.get_or_create(
+            period=period,
+            unit=Unit.objects.get(code=code),
+            defaults={
+                "until": timezone.localdate() + datetime.timedelta(days=30),
+                "reason": "Gia hạn để dùng thử hệ thống (dữ liệu mẫu)",
+                "granted_by": admin,
+            },
+        )
     return filled

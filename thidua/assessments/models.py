@@ -27,6 +27,19 @@ class Assessment(models.Model):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_late = models.BooleanField(
+        _("submitted after the deadline"),
+        default=False,
+        help_text=_("Submitted after the period's deadline, under an extension."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -61,9 +61,10 @@ def save_self_inputs(
     *,
     assessment: Assessment,
     criterion_code: str,
-    inputs: dict,
+    inputs: dict | None,
     user,
     expected_revision: int | None = None,
+    reason: str = "web_form",
 ) -> CriterionEntry:
     """Store a unit's self-reported inputs for one criterion (raises InputError, EditConflict).
 
@@ -71,7 +72,7 @@ def save_self_inputs(
     happened since, the later save is refused rather than silently overwriting the earlier.
     """
     criterion = criterion_of(assessment, criterion_code)
-    stored = validate_self_inputs(assessment, criterion, inputs)
+    stored = validate_self_inputs(assessment, criterion, inputs) if inputs else None
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.state != Assessment.State.DRAFT:
@@ -91,6 +92,7 @@ def save_self_inputs(
             entry.revision += 1
         entry.self_inputs = stored
         entry.updated_by = user
-        entry._change_reason = "self_inputs"
+        entry._change_reason = reason
+        entry._history_user = user  # also when called outside a request (API, import)
         entry.save()
     return entry

@@ -3,6 +3,7 @@ import datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from thidua.criteria.models import CriteriaSetVersion
 
@@ -66,6 +67,13 @@ class Period(models.Model):
         local_today = timezone.localdate(now or timezone.now())
         return local_today > self.submission_deadline
 
+    def deadline_for(self, unit) -> datetime.date:
+        """The last day this unit may submit: the deadline, or its extension if later."""
+        extension = self.extensions.filter(unit=unit).first()
+        if extension and extension.until > self.submission_deadline:
+            return extension.until
+        return self.submission_deadline
+
 
 class DueDate(models.Model):
     """Due date of one deliverable of a `deadline` criterion (e.g. T01 plan_issued) in a period."""
@@ -90,3 +98,35 @@ class DueDate(models.Model):
 
     def __str__(self):
         return f"{self.criterion_code} · {self.label or self.deliverable}: {self.due_on:%d/%m/%Y}"
+
+
+class Extension(models.Model):
+    """An administrator lets one unit submit after the period's deadline (date and reason)."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    until = models.DateField(
+        _("submit until"), help_text=_("Last day this unit may submit (inclusive).")
+    )
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        "auth.User", verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="extension_unique_per_unit")
+        ]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+
+    def __str__(self):
+        return f"{self.unit} · {self.until:%d/%m/%Y}"

@@ -1,0 +1,50 @@
+import pytest
+from django.urls import reverse
+
+from tests.assessments.cast import PASSWORD, make_user
+
+
+@pytest.mark.django_db
+def test_an_account_is_locked_after_five_failed_logins(client, settings):
+    make_user("canbo")
+    url = reverse("accounts:login")
+    for _ in range(5):
+        response = client.post(url, {"username": "canbo", "password": "wrong-password"})
+    assert response.status_code in (403, 429)
+    assert "khóa" in response.content.decode()
+
+    # Even the right password is refused while locked.
+    response = client.post(url, {"username": "canbo", "password": PASSWORD})
+    assert response.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_correct_login_reaches_the_home_page(client):
+    make_user("canbo")
+    response = client.post(
+        reverse("accounts:login"), {"username": "canbo", "password": PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_gets_a_vietnamese_message(client):
+    make_user("canbo")
+    response = client.post(reverse("accounts:login"), {"username": "canbo", "password": "x"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập" in response.content.decode() or "mật khẩu" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_weak_passwords_are_refused_on_change(client):
+    user = make_user("canbo")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
