@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "thidua.accounts",
     "thidua.assessments",
     "thidua.evidence",
+    "thidua.reviews",
+    "thidua.sources",
+    "thidua.explanations",
+    "thidua.inspections",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,10 @@ urlpatterns = [
     path("criteria/", include("thidua.criteria.urls")),
     path("periods/", include("thidua.assessments.urls")),
     path("", include("thidua.evidence.urls")),
+    path("reviews/", include("thidua.reviews.urls")),
+    path("sources/", include("thidua.sources.urls")),
+    path("explanations/", include("thidua.explanations.urls")),
+    path("inspections/", include("thidua.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -154,3 +154,18 @@ def test_the_history_shows_who_changed_what_from_what_to_what(client, cast, asse
     assert "Head" in html and "Editor" in html
     assert '{"rate": "40"}' in html.replace("&quot;", '"')
     assert '{"rate": "55"}' in html.replace("&quot;", '"')
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(ON_TIME, tick=False)
+def test_reviewers_of_the_commune_are_mailed_when_it_submits(cast, assessment, mailoutbox):
+    for who in ("district", "other_district", "province"):
+        cast[who].email = f"{who}@soctrang.gov.vn"
+        cast[who].save()
+    fill_assessment(assessment, cast["editor"])
+
+    submit_assessment(assessment=assessment, user=cast["head"])
+
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == ["district@soctrang.gov.vn", "province@soctrang.gov.vn"]
+    assert "Phường 5" in mailoutbox[0].subject

@@ -73,6 +73,21 @@ class CriterionEntry(models.Model):
     verified_source = models.CharField(_("source of verified inputs"), max_length=255, blank=True)
     na = models.BooleanField(_("not applicable"), default=False)
     na_reason = models.TextField(_("reason for N/A"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The reviewer's reason for the verified inputs or N/A (required when the score changes).
+    review_reason = models.TextField(_("reason for the review decision"), blank=True)
+    # The reviewer accepted the unit's self-reported inputs as they are.
+    accepted = models.BooleanField(_("accepted as self-reported"), default=False)
+    # Set by a source-data import when the self-reported rate differs beyond the tolerance.
+    discrepancy = models.BooleanField(_("differs from source data"), default=False)
     revision = models.PositiveIntegerField(_("revision"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from thidua.accounts.models import Role
+from thidua.accounts.notify import reviewer_recipients, send_later
 from thidua.accounts.scope import membership_of
 from thidua.assessments.models import Assessment
 from thidua.assessments.scores import ScoreSheet, score_sheet
@@ -78,5 +79,13 @@ def submit_assessment(*, assessment: Assessment, user, now=None) -> Assessment:
         locked._change_reason = "submit"
         locked._history_user = user
         locked.save()
+        send_later(
+            reviewer_recipients(locked.unit),
+            f"{locked.unit.display_name} đã nộp bản tự đánh giá",
+            f"{locked.unit.display_name} đã nộp bản tự đánh giá {period.name} lúc "
+            f"{timezone.localtime(now):%H:%M %d/%m/%Y}"
+            f"{' (theo gia hạn)' if locked.submitted_late else ''}. "
+            "Bản đánh giá đã vào hàng chờ thẩm định.",
+        )
     assessment.refresh_from_db()
     return assessment

@@ -19,7 +19,10 @@ class Period(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Open for self-assessment")
         REVIEWING = "reviewing", _("Under review")
-        PUBLISHED = "published", _("Results published")
+        # Preliminary results: units may file one explanation per criterion until
+        # `explanation_until`; reviewers answer them before the results are frozen.
+        PUBLISHED = "published", _("Preliminary results published")
+        FINAL = "final", _("Final results")
         ARCHIVED = "archived", _("Archived")
 
     code = models.SlugField(
@@ -43,6 +46,22 @@ class Period(models.Model):
         help_text=_("Last day a unit may submit (inclusive, Asia/Ho_Chi_Minh)."),
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    explanation_until = models.DateField(
+        _("explanations accepted until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day units may explain preliminary results (inclusive)."),
+    )
+    discrepancy_tolerance = models.DecimalField(
+        _("discrepancy tolerance (percentage points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text=_(
+            "A unit whose self-reported rate differs from the source data by more than this "
+            "is flagged."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
