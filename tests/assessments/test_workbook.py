@@ -477,3 +477,43 @@ def test_the_workbook_is_laid_out_for_filling_in(assessment, editor):
     guide = "\n".join(str(v) for row in book[GUIDE].iter_rows(values_only=True) for v in row if v)
     assert "chua_thiet_thuc" in guide
     assert "Có hoạt động, nhưng chưa cụ thể, thiết thực theo yêu cầu" in guide
+
+
+@pytest.mark.django_db
+def test_an_offline_copy_never_overwrites_a_criterion_changed_online_since(assessment, editor):
+    save_self_inputs(
+        assessment=assessment, criterion_code="X03", inputs={"rate": "40"}, user=editor
+    )
+    save_self_inputs(
+        assessment=assessment, criterion_code="X04", inputs={"rate": "70"}, user=editor
+    )
+    offline = download(assessment)
+    # After the download, a colleague changes X03 on the web form.
+    save_self_inputs(
+        assessment=assessment, criterion_code="X03", inputs={"rate": "45"}, user=editor
+    )
+    data = edit(offline, {"X03": {"rate": 50}, "X04": {"rate": 75}})
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_assessment_workbook(assessment=assessment, fileobj=io.BytesIO(data), user=editor)
+
+    assert [error.criterion for error in rejected.value.errors] == ["X03"]
+    assert "sau khi tải tệp Excel" in str(rejected.value)
+    # All or nothing: X04, which nobody touched online, is not saved either.
+    assert saved(assessment)["X03"][0] == {"rate": "45"}
+    assert saved(assessment)["X04"][0] == {"rate": "70"}
+
+
+@pytest.mark.django_db
+def test_an_offline_copy_updates_criteria_nobody_changed_since(assessment, editor):
+    save_self_inputs(
+        assessment=assessment, criterion_code="X03", inputs={"rate": "40"}, user=editor
+    )
+    data = edit(download(assessment), {"X03": {"rate": 50}})
+
+    result = import_assessment_workbook(
+        assessment=assessment, fileobj=io.BytesIO(data), user=editor
+    )
+
+    assert result.changed == ["X03"]
+    assert saved(assessment)["X03"][0] == {"rate": "50"}

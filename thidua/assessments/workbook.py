@@ -43,6 +43,7 @@ Reading back (`parse_assessment_workbook`):
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 import zipfile
@@ -504,6 +505,14 @@ def _meta_items(assessment: Assessment) -> dict[str, str]:
         "criteria_version": version.version,
         "level": unit.level.code,
         "exported_at": timezone.now().isoformat(timespec="seconds"),
+        # The revision of every criterion when the file was made: an upload may not
+        # overwrite a criterion someone changed online since (see workbook_import).
+        "revisions": json.dumps(
+            {e.criterion_code: e.revision for e in assessment.entries.all()}
+            if assessment.pk
+            else {},
+            sort_keys=True,
+        ),
     }
 
 
@@ -525,12 +534,24 @@ def parse_assessment_workbook(fileobj, assessment: Assessment) -> dict[str, dict
     saved". Nothing is written. The whole workbook is checked before raising, so the error
     lists every bad cell.
     """
+    return parse_assessment_workbook_with_revisions(fileobj, assessment)[0]
+
+
+def parse_assessment_workbook_with_revisions(
+    fileobj, assessment: Assessment
+) -> tuple[dict[str, dict | None], dict[str, int]]:
+    """As parse_assessment_workbook, plus each criterion's revision when the file was made."""
     meta, rows = _load(_read_upload(fileobj))
     _check_identity(meta, assessment)
     period = assessment.period
     level = library_level(scoring_library(period.criteria_version), assessment.unit.level.code)
     columns = input_columns(level, due_dates_by_criterion(period))
-    return _SheetReader(assessment, level, columns).read(rows)
+    inputs = _SheetReader(assessment, level, columns).read(rows)
+    try:
+        revisions = {str(k): int(v) for k, v in json.loads(meta.get("revisions") or "{}").items()}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise WorkbookError(INVALID_FILE) from exc
+    return inputs, revisions
 
 
 def _read_upload(fileobj) -> bytes:

@@ -18,7 +18,7 @@ from thidua.assessments.services import (
     save_self_inputs,
     validate_self_inputs,
 )
-from thidua.assessments.workbook import parse_assessment_workbook
+from thidua.assessments.workbook import parse_assessment_workbook_with_revisions
 from thidua.periods.services import due_dates_by_criterion
 
 NOT_DRAFT = "Bản đánh giá đã nộp, không nhập số liệu được"
@@ -39,7 +39,9 @@ class ImportResult:
     untouched: list[str]  # None in the import (a blank row): saved inputs kept
 
 
-def import_self_inputs(*, assessment: Assessment, inputs_by_code: dict, user) -> ImportResult:
+def import_self_inputs(
+    *, assessment: Assessment, inputs_by_code: dict, user, exported_revisions: dict | None = None
+) -> ImportResult:
     """Validate the inputs of every criterion, then save them all in one transaction.
 
     `inputs_by_code` maps criterion codes to inputs (as `save_self_inputs` takes them) or
@@ -47,6 +49,10 @@ def import_self_inputs(*, assessment: Assessment, inputs_by_code: dict, user) ->
     ImportRejected (listing every invalid criterion) before anything is written. Criteria
     whose inputs equal the saved ones are skipped, so their revision and history do not move.
     An unsaved (never touched) assessment is created.
+
+    `exported_revisions` (criterion code → revision when the offline copy was made): a
+    criterion saved online since then is not overwritten; the whole import is refused with
+    a conflict naming it, so the unit downloads a fresh copy (no silent overwrite).
     """
     if assessment.pk and assessment.state != Assessment.State.DRAFT:
         raise NotEditable(NOT_DRAFT)
@@ -75,12 +81,25 @@ def import_self_inputs(*, assessment: Assessment, inputs_by_code: dict, user) ->
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.state != Assessment.State.DRAFT:
             raise NotEditable(NOT_DRAFT)
-        saved = {entry.criterion_code: entry.self_inputs for entry in locked.entries.all()}
+        entries = {entry.criterion_code: entry for entry in locked.entries.all()}
+        saved = {code: entry.self_inputs for code, entry in entries.items()}
+        conflicts = []
         for code, (criterion, inputs, stored) in valid.items():
             crit_due = due.get(code, {})
             if _same(criterion, saved.get(code), stored, crit_due):
                 unchanged.append(code)
                 continue
+            if exported_revisions is not None and code in entries:
+                if entries[code].revision > exported_revisions.get(code, 0):
+                    conflicts.append(
+                        scoring.InputError(
+                            code,
+                            None,
+                            "đã được sửa trên hệ thống sau khi tải tệp Excel này; hãy tải tệp "
+                            "mới rồi nhập lại để không ghi đè thay đổi đó",
+                        )
+                    )
+                    continue
             # One path for every save: same validation, revision bump and history entry.
             save_self_inputs(
                 assessment=locked,
@@ -90,6 +109,8 @@ def import_self_inputs(*, assessment: Assessment, inputs_by_code: dict, user) ->
                 reason="excel_import",
             )
             changed.append(code)
+        if conflicts:
+            raise ImportRejected(conflicts)  # rolls back what this loop saved
     return ImportResult(changed=changed, unchanged=unchanged, untouched=untouched)
 
 
@@ -98,8 +119,13 @@ def import_assessment_workbook(*, assessment: Assessment, fileobj, user) -> Impo
     ImportRejected, and saves nothing unless the whole workbook is valid."""
     if assessment.pk and assessment.state != Assessment.State.DRAFT:
         raise NotEditable(NOT_DRAFT)
-    inputs_by_code = parse_assessment_workbook(fileobj, assessment)
-    return import_self_inputs(assessment=assessment, inputs_by_code=inputs_by_code, user=user)
+    inputs_by_code, revisions = parse_assessment_workbook_with_revisions(fileobj, assessment)
+    return import_self_inputs(
+        assessment=assessment,
+        inputs_by_code=inputs_by_code,
+        user=user,
+        exported_revisions=revisions,
+    )
 
 
 def _same(criterion, saved, stored, due) -> bool:
