@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "thidua.sources",
     "thidua.explanations",
     "thidua.inspections",
+    "thidua.results",
 ]
 
 MIDDLEWARE = [

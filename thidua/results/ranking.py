@@ -1,0 +1,137 @@
+"""Rankings of a period: exact totals from the scoring engine, ties share a rank (1, 2, 2, 4).
+
+A ranking is preliminary until the period's results are final; each row also says whether
+its own assessment is finalized. Rows are built for the units the caller may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from thidua import scoring
+from thidua.accounts.scope import visible_units
+from thidua.assessments.models import Assessment
+from thidua.assessments.scores import ScoreSheet, library_level, score_sheet
+from thidua.criteria.services import scoring_library
+from thidua.periods.models import Period
+from thidua.periods.services import due_dates_by_criterion
+from thidua.results.models import GradeBand
+from thidua.units.models import Level, Unit, UnitKind
+
+
+@dataclass
+class RankingRow:
+    unit: Unit
+    assessment: Assessment
+    sheet: ScoreSheet
+    rank: int = 0
+    grade: GradeBand | None = None
+
+    @property
+    def total(self) -> Fraction:
+        return self.sheet.final_total.total
+
+    @property
+    def self_total(self) -> Fraction:
+        return self.sheet.self_total.total
+
+    @property
+    def complete(self) -> bool:
+        return self.sheet.final_total.complete
+
+    @property
+    def is_final(self) -> bool:
+        return self.assessment.state == Assessment.State.FINALIZED
+
+    def criterion_score(self, code: str) -> Fraction | None:
+        for row in self.sheet.rows:
+            if row.criterion.code == code:
+                return row.final_result.score
+        raise KeyError(code)
+
+
+@dataclass
+class Ranking:
+    period: Period
+    level: Level
+    criteria: list[scoring.Criterion]
+    rows: list[RankingRow]
+    decimals: int
+    kind: UnitKind | None = None
+    district: Unit | None = None
+
+    @property
+    def is_preliminary(self) -> bool:
+        return self.period.state not in (Period.State.FINAL, Period.State.ARCHIVED)
+
+    def fmt(self, value) -> str:
+        return "" if value is None else scoring.format_vi(value, self.decimals)
+
+
+def assign_ranks(rows: list, total=lambda row: row.total) -> None:
+    """Rank rows by exact total, highest first; equal totals share a rank (1, 2, 2, 4)."""
+    ordered = sorted(rows, key=total, reverse=True)
+    previous, previous_rank = None, 0
+    for position, row in enumerate(ordered, start=1):
+        if total(row) != previous:
+            previous_rank, previous = position, total(row)
+        row.rank = previous_rank
+
+
+def grade_for(total: Fraction, bands: list[GradeBand]) -> GradeBand | None:
+    """The band with the highest lower bound not above the total (bounds inclusive)."""
+    for band in sorted(bands, key=lambda b: b.min_total, reverse=True):
+        if total >= Fraction(Decimal(band.min_total)):
+            return band
+    return None
+
+
+def build_ranking(
+    period: Period,
+    level: Level,
+    *,
+    user=None,
+    kind: UnitKind | None = None,
+    district: Unit | None = None,
+) -> Ranking:
+    """The ranking of one level (optionally one unit kind, or the communes of one district).
+
+    `user` limits the rows to the units the user may see (None: all units, for commands).
+    Ranks are computed among the rows returned, after filtering.
+    """
+    units = Unit.objects.active() if user is None else visible_units(user).filter(is_active=True)
+    units = units.filter(level=level).select_related("level", "kind", "parent")
+    if kind is not None:
+        units = units.filter(kind=kind)
+    if district is not None:
+        units = units.filter(parent=district)
+    units = list(units.order_by("code"))
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(period=period, unit__in=units).prefetch_related(
+            "entries"
+        )
+    }
+    due = due_dates_by_criterion(period)
+    bands = list(period.grade_bands.all())
+    rows = []
+    for unit in units:
+        assessment = assessments.get(unit.pk) or Assessment(period=period, unit=unit)
+        assessment.period, assessment.unit = period, unit
+        rows.append(RankingRow(unit, assessment, score_sheet(assessment, due=due)))
+    assign_ranks(rows)
+    for row in rows:
+        row.grade = grade_for(row.total, bands)
+    rows.sort(key=lambda row: (row.rank, row.unit.code))
+    library = scoring_library(period.criteria_version)
+    return Ranking(
+        period=period,
+        level=level,
+        criteria=list(library_level(library, level.code).criteria),
+        rows=rows,
+        decimals=library.meta.display_decimals,
+        kind=kind,
+        district=district,
+    )
