@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "thidua.explanations",
     "thidua.inspections",
     "thidua.results",
+    "thidua.awards",
+    "thidua.api",
 ]
 
 MIDDLEWARE = [

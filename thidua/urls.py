@@ -13,6 +13,9 @@ urlpatterns = [
     path("sources/", include("thidua.sources.urls")),
     path("explanations/", include("thidua.explanations.urls")),
     path("inspections/", include("thidua.inspections.urls")),
+    path("results/", include("thidua.results.urls")),
+    path("awards/", include("thidua.awards.urls")),
+    path("api/", include("thidua.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,2 @@
+# The django-ninja API is mounted here (see thidua/api/api.py once written).
+urlpatterns = []
