@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "thidua.results",
     "thidua.awards",
     "thidua.api",
+    "thidua.operations",
 ]
 
 MIDDLEWARE = [
@@ -130,8 +131,27 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "thidua" / "static"]
 MEDIA_ROOT = Path(env_str("THIDUA_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Evidence files: the local disk by default; S3-compatible object storage (django-storages)
+# when several app servers share them (THIDUA_STORAGE=s3).
+THIDUA_STORAGE = env_str("THIDUA_STORAGE", "local")
+if THIDUA_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("THIDUA_S3_BUCKET", "thidua-evidence"),
+            "endpoint_url": env_str("THIDUA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("THIDUA_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            # Never overwrite: evidence names are generated and unique; a clash is an error.
+            "file_overwrite": False,
+            "location": env_str("THIDUA_S3_PREFIX", ""),
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -152,7 +172,20 @@ THIDUA_WORKBOOK_MAX_BYTES = env_int("THIDUA_WORKBOOK_MAX_MB", 5) * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("THIDUA_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("THIDUA_SESSION_HOURS", 10) * 3600
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: redirect and HSTS in production (behind nginx, which terminates TLS).
+SECURE_SSL_REDIRECT = env_bool("THIDUA_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("THIDUA_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("THIDUA_HSTS_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("THIDUA_HSTS_PRELOAD", default=not DEBUG)
+if env_bool("THIDUA_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 EMAIL_BACKEND = env_str("THIDUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("THIDUA_DEFAULT_FROM_EMAIL", "thidua@localhost")
@@ -160,11 +193,24 @@ DEFAULT_FROM_EMAIL = env_str("THIDUA_DEFAULT_FROM_EMAIL", "thidua@localhost")
 # The criteria library loaded by `make run` and the demo.
 THIDUA_DEFAULT_LIBRARY = BASE_DIR / "libraries" / "soc-trang-2435-2023.yaml"
 
+# Structured logs (one JSON object per line) in production: THIDUA_LOG_FORMAT=json.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_str("THIDUA_LOG_FORMAT", "plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("THIDUA_LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from thidua.accounts.views import home
+from thidua.operations.views import healthz
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("thidua.accounts.urls")),
     path("criteria/", include("thidua.criteria.urls")),
     path("periods/", include("thidua.assessments.urls")),
