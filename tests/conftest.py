@@ -7,8 +7,6 @@ from thidua.criteria.services import load_library, read_library_file
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The test client and the live server speak plain HTTP (production redirects to HTTPS).
-    settings.SECURE_SSL_REDIRECT = False
     # Tests run with DEBUG off but without `collectstatic`: no manifest to look names up in.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -4,7 +4,8 @@ A backup is a directory:
 
     manifest.json     format, time, database vendor, row counts per model, and for every
                       stored file its storage name, size and SHA-256
-    database.json.gz  `dumpdata` of every thidua table (and users, history, lockouts)
+    database.xml.gz   `dumpdata` of every thidua table (and users, history, lockouts), in
+                      Django's XML format: lossless (the JSON format cuts microseconds)
     files/<name>      each file of the default storage (evidence), byte for byte
 
 It is independent of the database engine (a SQLite backup restores into PostgreSQL) and of
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 from pathlib import Path
 
@@ -75,9 +75,10 @@ def create_backup(target: Path) -> dict:
         raise BackupError(f"Thư mục {target} đã có dữ liệu; hãy chọn thư mục trống.")
     (target / "files").mkdir(parents=True, exist_ok=True)
     with transaction.atomic():  # one consistent snapshot of rows and file names
-        with gzip.open(target / "database.json.gz", "wt", encoding="utf-8") as dump:
+        with gzip.open(target / "database.xml.gz", "wt", encoding="utf-8") as dump:
             management.call_command(
                 "dumpdata",
+                format="xml",  # lossless: JSON fixtures cut datetimes to milliseconds
                 exclude=EXCLUDED,
                 natural_foreign=True,
                 natural_primary=False,
@@ -140,14 +141,8 @@ def restore_backup(source: Path) -> dict:
     if user_model.objects.exists() or apps.get_model("units", "Unit").objects.exists():
         raise BackupError("Cơ sở dữ liệu đích không trống; khôi phục cần một CSDL mới (migrate).")
     with transaction.atomic():
-        with gzip.open(source / "database.json.gz", "rb") as dump:
-            data = io.BytesIO(dump.read())
-        fixture = source / "database.json"
-        fixture.write_bytes(data.getvalue())
-        try:
-            management.call_command("loaddata", str(fixture), verbosity=0)
-        finally:
-            fixture.unlink()
+        # loaddata reads the gzip itself, streaming: no uncompressed copy on disk.
+        management.call_command("loaddata", str(source / "database.xml.gz"), verbosity=0)
         counts = _row_counts()
         for label, expected in manifest["row_counts"].items():
             if counts.get(label) != expected:
