@@ -45,9 +45,11 @@ def _final_score(criterion, entry: CriterionEntry | None, due: dict):
         return None
 
 
-def _locked_entry(assessment: Assessment, code: str) -> tuple[Assessment, CriterionEntry]:
+def _locked_entry(
+    assessment: Assessment, code: str, allowed_states=APPRAISABLE_STATES
+) -> tuple[Assessment, CriterionEntry]:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.state not in APPRAISABLE_STATES:
+    if locked.state not in allowed_states:
         raise AppraisalRefused(
             f"Chỉ thẩm định được bản đánh giá đã nộp (hiện tại: {locked.get_state_display()})."
         )
@@ -57,12 +59,21 @@ def _locked_entry(assessment: Assessment, code: str) -> tuple[Assessment, Criter
     return locked, entry
 
 
-def _decide(*, assessment, criterion_code, user, reason, change, history_reason):
+def _decide(
+    *,
+    assessment,
+    criterion_code,
+    user,
+    reason,
+    change,
+    history_reason,
+    allowed_states=APPRAISABLE_STATES,
+):
     """Apply `change(entry)` under lock; refuse a score change without a reason."""
     criterion = criterion_of(assessment, criterion_code)
     due = due_dates_by_criterion(assessment.period).get(criterion.code, {})
     with transaction.atomic():
-        _, entry = _locked_entry(assessment, criterion.code)
+        _, entry = _locked_entry(assessment, criterion.code, allowed_states)
         before = _final_score(criterion, entry, due)
         change(entry, criterion, due)
         after = _final_score(criterion, entry, due)
@@ -104,12 +115,20 @@ def accept_self_inputs(*, assessment, criterion_code, user, reason="") -> Criter
 
 
 def set_verified_inputs(
-    *, assessment, criterion_code, inputs: dict, user, reason="", source=""
+    *,
+    assessment,
+    criterion_code,
+    inputs: dict,
+    user,
+    reason="",
+    source="",
+    allowed_states=APPRAISABLE_STATES,
 ) -> CriterionEntry:
     """Set the verified inputs (thẩm định) that replace the unit's for the final score.
 
     `source` names where they come from (e.g. "Cổng DVC tỉnh" for a source-data import).
-    Raises scoring.InputError (naming the field) for invalid inputs.
+    Raises scoring.InputError (naming the field) for invalid inputs. `allowed_states` lets an
+    accepted explanation (giải trình) change a finalized assessment's criterion.
     """
 
     def change(entry, criterion, due):
@@ -132,6 +151,7 @@ def set_verified_inputs(
         reason=reason,
         change=change,
         history_reason="verify",
+        allowed_states=allowed_states,
     )
 
 

@@ -51,10 +51,12 @@ def validate_self_inputs(
         )
     due = due_dates_by_criterion(assessment.period).get(criterion.code, {})
     merged = with_due_dates(criterion, inputs, due)
-    criterion.rule.validate_inputs(merged)
+    checked = criterion.rule.validate_inputs(merged)
     if criterion.kind == "deadline":
         return {key: {"actual": value.get("actual")} for key, value in merged.items()}
-    return inputs
+    # Store the values as the unit wrote them ("90,5"), but only the keys the engine read:
+    # empty or stray keys never reach the database.
+    return {key: value for key, value in inputs.items() if key in checked}
 
 
 def save_self_inputs(

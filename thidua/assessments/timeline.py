@@ -1,7 +1,8 @@
 """The audit trail of an assessment as one timeline: who changed what, when, from what to what.
 
-Built from django-simple-history records of the assessment, its criterion entries and its
-evidence; each record is compared with the previous record of the same object.
+Built from django-simple-history records of the assessment, its criterion entries, its
+evidence and its review comments; each record is compared with the previous record of the
+same object.
 """
 
 from __future__ import annotations
@@ -93,5 +94,10 @@ def assessment_timeline(assessment: Assessment) -> list[TimelineEvent]:
     events += _events_for(
         evidence_history.objects.filter(assessment_id=assessment.pk).select_related("history_user"),
         lambda r: f"Minh chứng {r.criterion_code}: {r.original_name or r.doc_number or ''}",
+    )
+    comment_history = apps.get_model("reviews", "HistoricalReviewComment")
+    events += _events_for(
+        comment_history.objects.filter(assessment_id=assessment.pk).select_related("history_user"),
+        lambda r: f"Ý kiến thẩm định {r.criterion_code or 'chung'}: {r.text[:120]}",
     )
     return sorted(events, key=lambda e: e.when, reverse=True)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from thidua.periods.models import DueDate, Extension, Period
 
@@ -9,9 +10,12 @@ class DueDateInline(admin.TabularInline):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(SimpleHistoryAdmin):
+    """The state moves only through thidua.periods.transitions (checks, mails, history)."""
+
     list_display = ["code", "name", "year", "criteria_version", "submission_deadline", "state"]
     list_filter = ["state", "year"]
+    readonly_fields = ["state"]
     inlines = [DueDateInline]
 
 

@@ -64,6 +64,9 @@ class Period(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # State changes go through thidua.periods.transitions, which records who, when and why.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year", "-opens_on"]
         constraints = [
@@ -149,3 +152,35 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.until:%d/%m/%Y}"
+
+
+class DeadlineReminder(models.Model):
+    """One deadline reminder mail sent on one day, so the daily cron job never sends it twice.
+
+    `recipient` is the unit's code for a unit's reminder, or REVIEWERS for the summary sent
+    to the provincial reviewers.
+    """
+
+    REVIEWERS = "reviewers"
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_on = models.DateField(_("sent on"))
+    days_left = models.PositiveSmallIntegerField(_("days left"))
+    recipient = models.CharField(_("recipient"), max_length=32)
+    addresses = models.TextField(_("addresses"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "period", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "sent_on", "recipient"], name="reminder_once_per_day"
+            )
+        ]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+
+    def __str__(self):
+        return f"{self.period} · {self.recipient} · {self.sent_on:%d/%m/%Y}"
