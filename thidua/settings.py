@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "ninja",
     "thidua.units",
     "thidua.criteria",
     "thidua.periods",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("inspections/", include("thidua.inspections.urls")),
     path("results/", include("thidua.results.urls")),
     path("awards/", include("thidua.awards.urls")),
+    path("exports/", include("thidua.exports.urls")),
     path("api/", include("thidua.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -63,7 +63,9 @@ def test_a_single_criterion_panel_follows_the_scope(client, cast, who):
 @pytest.mark.django_db
 @pytest.mark.parametrize("view", [*READ_VIEWS, "period_units"])
 def test_anonymous_callers_are_sent_to_login(client, cast, view):
-    target = reverse("assessments:period_units", args=["2023"]) if view == "period_units" else url(view)
+    target = (
+        reverse("assessments:period_units", args=["2023"]) if view == "period_units" else url(view)
+    )
     response = client.get(target)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -79,10 +81,8 @@ def test_writes_follow_the_scope_and_the_role(client, cast, view, extra, who):
     response = client.post(url(view, *extra), {})
     expected = WRITE[who]
     if expected is None:
-        if view == "submit" and who == "editor":
-            expected = 403  # only the head submits
-        else:
-            expected = 302  # redirected back to the assessment with a message
+        # Only the head submits; other allowed writes redirect back with a message.
+        expected = 403 if view == "submit" and who == "editor" else 302
     assert response.status_code == expected
 
 

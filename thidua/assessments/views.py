@@ -18,6 +18,7 @@ from thidua.assessments.workbook_import import ImportRejected, import_assessment
 from thidua.evidence.services import evidence_for
 from thidua.periods.models import Period
 from thidua.periods.services import due_dates_by_criterion
+from thidua.reviews.feedback import comments_by_criterion
 from thidua.units.models import Level
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -209,7 +210,9 @@ def history(request, period_code, unit_code):
 def score_sheet_view(request, period_code, unit_code):
     access = get_assessment_for_user(request.user, period_code, unit_code)
     sheet = score_sheet(access.assessment)
-    return render(request, "assessments/score_sheet.html", {"sheet": sheet, "access": access})
+    comments = comments_by_criterion(access.assessment)
+    ctx = {"sheet": sheet, "access": access, "comments": comments}
+    return render(request, "assessments/score_sheet.html", ctx)
 
 
 @login_required

@@ -89,17 +89,21 @@ def import_self_inputs(
             if _same(criterion, saved.get(code), stored, crit_due):
                 unchanged.append(code)
                 continue
-            if exported_revisions is not None and code in entries:
-                if entries[code].revision > exported_revisions.get(code, 0):
-                    conflicts.append(
-                        scoring.InputError(
-                            code,
-                            None,
-                            "đã được sửa trên hệ thống sau khi tải tệp Excel này; hãy tải tệp "
-                            "mới rồi nhập lại để không ghi đè thay đổi đó",
-                        )
+            changed_online = (
+                exported_revisions is not None
+                and code in entries
+                and entries[code].revision > exported_revisions.get(code, 0)
+            )
+            if changed_online:
+                conflicts.append(
+                    scoring.InputError(
+                        code,
+                        None,
+                        "đã được sửa trên hệ thống sau khi tải tệp Excel này; hãy tải tệp "
+                        "mới rồi nhập lại để không ghi đè thay đổi đó",
                     )
-                    continue
+                )
+                continue
             # One path for every save: same validation, revision bump and history entry.
             save_self_inputs(
                 assessment=locked,

@@ -88,6 +88,12 @@ def grade_for(total: Fraction, bands: list[GradeBand]) -> GradeBand | None:
     return None
 
 
+def scored_levels(period: Period) -> list[Level]:
+    """The unit levels the period's criteria version scores (a level it lacks has no ranking)."""
+    codes = {level.code for level in scoring_library(period.criteria_version).levels}
+    return [level for level in Level.objects.all() if level.code in codes]
+
+
 def build_ranking(
     period: Period,
     level: Level,

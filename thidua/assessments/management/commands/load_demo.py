@@ -7,6 +7,9 @@ from thidua.assessments.demo import DEMO_PASSWORD, create_demo_users, fill_demo_
 from thidua.criteria.services import LibraryAlreadyLoaded, load_library, read_library_file
 from thidua.periods.models import Period
 from thidua.periods.services import create_period
+from thidua.results.demo import load_demo_2022
+from thidua.reviews.demo import fill_demo_reviews
+from thidua.sources.demo import import_demo_source_data
 from thidua.units.defaults import ensure_default_levels
 from thidua.units.models import Level, UnitKind
 
@@ -34,7 +37,12 @@ class Command(BaseCommand):
         if period is None:
             period = create_period(year=2023, criteria_version=version)
         users = create_demo_users()
-        filled = fill_demo_assessments(period, User.objects.get(username="quantri"))
+        admin = User.objects.get(username="quantri")
+        filled = fill_demo_assessments(period, admin)
+        # Source data before the reviews: the reviews demo finalizes some units.
+        import_demo_source_data(period, User.objects.get(username="sotttt"))
+        users += fill_demo_reviews(period)
+        load_demo_2022(admin)
         self.stdout.write(f"Kỳ đánh giá: {period} ({filled} bản đánh giá mẫu mới).")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD})")

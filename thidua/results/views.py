@@ -1,0 +1,238 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from thidua.assessments.access import get_assessment_for_user
+from thidua.assessments.scores import score_sheet
+from thidua.periods.models import Period
+from thidua.results import access as results_access
+from thidua.results.analysis import lost_total, ranking_losses, sheet_gaps, started
+from thidua.results.dashboard import dashboard_data
+from thidua.results.models import PublicResults
+from thidua.results.ranking import build_ranking, scored_levels
+from thidua.results.services import is_public, public_rankings, set_public_results
+from thidua.units.models import Level, Unit, UnitKind
+
+
+def _period(period_code: str) -> Period:
+    return get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+
+
+def _level(period: Period, access, level_code: str) -> Level:
+    """The level, 404 if the period's criteria do not score it, 403 if the caller may not."""
+    level = get_object_or_404(Level, code=level_code)
+    if level not in scored_levels(period):
+        raise Http404("Bộ tiêu chí của kỳ này không chấm cấp này")
+    access.require_level(level)
+    return level
+
+
+def _filters(request, level: Level, access) -> dict:
+    """The kind and district filters of a level's ranking, from the query string.
+
+    An unknown code is a 404; a district reviewer is always held to their own district.
+    """
+    kinds = list(UnitKind.objects.filter(level=level))
+    kind = None
+    if request.GET.get("kind"):
+        kind = next((k for k in kinds if k.code == request.GET["kind"]), None)
+        if kind is None:
+            raise Http404("Không có loại đơn vị này")
+    districts = []
+    if level.parent_level_id and access.district is None:
+        districts = list(Unit.objects.active().filter(level=level.parent_level_id).order_by("code"))
+    district = access.district
+    if district is None and request.GET.get("district"):
+        district = next((d for d in districts if d.code == request.GET["district"]), None)
+        if district is None:
+            raise Http404("Không có huyện này")
+    chosen_district = district if districts else None  # a forced district is not a filter
+    return {
+        "kind": kind,
+        "kind_tabs": [(item, _query(item, chosen_district)) for item in [None, *kinds]],
+        "districts": districts,
+        "district": district,
+        "query": _query(kind, chosen_district),
+    }
+
+
+def _query(kind, district) -> str:
+    params = {}
+    if kind is not None:
+        params["kind"] = kind.code
+    if district is not None:
+        params["district"] = district.code
+    return f"?{urlencode(params)}" if params else ""
+
+
+@login_required
+def index(request):
+    """The periods, with the results pages the caller may open for each."""
+    switches = {switch.period_id: switch for switch in PublicResults.objects.all()}
+    entries = []
+    for period in Period.objects.select_related("criteria_version"):
+        try:
+            access = results_access.ranking_access(request.user, period)
+        except PermissionDenied:
+            access = None
+        switch = switches.get(period.pk)
+        entries.append(
+            {
+                "period": period,
+                "access": access,
+                "switch": switch,
+                "public": bool(switch and switch.enabled)
+                and results_access.results_are_final(period),
+            }
+        )
+    ctx = {
+        "entries": entries,
+        "may_see_dashboard": results_access.may_see_dashboard(request.user),
+        "may_switch_public": results_access.may_switch_public(request.user),
+    }
+    return render(request, "results/index.html", ctx)
+
+
+@login_required
+def ranking_default(request, period_code):
+    period = _period(period_code)
+    access = results_access.ranking_access(request.user, period)
+    if not access.levels:
+        raise PermissionDenied("Không có cấp nào để xếp hạng.")
+    return redirect("results:ranking", period_code=period.code, level_code=access.levels[0].code)
+
+
+@login_required
+def ranking(request, period_code, level_code):
+    period = _period(period_code)
+    access = results_access.ranking_access(request.user, period)
+    level = _level(period, access, level_code)
+    filters = _filters(request, level, access)
+    result = build_ranking(
+        period,
+        level,
+        user=request.user if access.scoped_to_user else None,
+        kind=filters["kind"],
+        district=filters["district"],
+    )
+    rows = started(result.rows)
+    ctx = {
+        "period": period,
+        "access": access,
+        "level": level,
+        "ranking": result,
+        "rows": [(row, access.may_open_sheet(row.unit)) for row in rows],
+        "not_started": [row for row in result.rows if not row.assessment.pk],
+        "has_bands": period.grade_bands.exists(),
+        "filtered": filters["kind"] is not None or filters["district"] is not None,
+        **filters,
+    }
+    return render(request, "results/ranking.html", ctx)
+
+
+@login_required
+def level_gaps(request, period_code, level_code):
+    """Which criteria lose the units of a level the most points."""
+    period = _period(period_code)
+    access = results_access.ranking_access(request.user, period)
+    access.require_detail()
+    level = _level(period, access, level_code)
+    filters = _filters(request, level, access)
+    result = build_ranking(
+        period,
+        level,
+        user=request.user if access.scoped_to_user else None,
+        kind=filters["kind"],
+        district=filters["district"],
+    )
+    ctx = {
+        "period": period,
+        "access": access,
+        "level": level,
+        "ranking": result,
+        "losses": ranking_losses(result),
+        "units": len(started(result.rows)),
+        **filters,
+    }
+    return render(request, "results/level_gaps.html", ctx)
+
+
+@login_required
+def unit_gaps(request, period_code, unit_code):
+    """Where one unit lost points and what it would take to reach full points."""
+    assessment_access = get_assessment_for_user(request.user, period_code, unit_code)
+    sheet = score_sheet(assessment_access.assessment)
+    ctx = {
+        "access": assessment_access,
+        "sheet": sheet,
+        "gaps": sheet_gaps(sheet),
+        "lost": lost_total(sheet),
+    }
+    return render(request, "results/unit_gaps.html", ctx)
+
+
+@login_required
+def dashboard_latest(request):
+    results_access.require_dashboard(request.user)
+    period = Period.objects.first()
+    if period is None:
+        raise Http404("Chưa có kỳ đánh giá")
+    return redirect("results:dashboard", period_code=period.code)
+
+
+@login_required
+def dashboard(request, period_code):
+    results_access.require_dashboard(request.user)
+    period = _period(period_code)
+    data, summaries = dashboard_data(period, request.user)
+    data["text"] = {
+        "total": gettext("Total"),
+        "share": gettext("Average share of points (%)"),
+        "full": gettext("Units at full points (%)"),
+        "submitted": gettext("Submitted (cumulative)"),
+        "deadline": gettext("Deadline"),
+        "units": gettext("Units"),
+    }
+    ctx = {
+        "period": period,
+        "periods": Period.objects.all(),
+        "data": data,
+        "level_charts": list(enumerate(zip(data["rankings"], data["criteria"], strict=True))),
+        "summaries": summaries,
+        "is_preliminary": not results_access.results_are_final(period),
+    }
+    return render(request, "results/dashboard.html", ctx)
+
+
+def public_results(request, period_code):
+    """Final results for everyone, without login: unit, rank, total and grade only."""
+    period = _period(period_code)
+    if not is_public(period):
+        raise Http404("Kết quả của kỳ này không được công khai")
+    ctx = {"period": period, "levels": public_rankings(period)}
+    return render(request, "results/public.html", ctx)
+
+
+@login_required
+@require_POST
+def public_switch(request, period_code):
+    period = _period(period_code)
+    enabled = request.POST.get("enabled") == "1"
+    set_public_results(period, request.user, enabled=enabled)
+    if enabled and not results_access.results_are_final(period):
+        messages.success(
+            request,
+            f"Đã bật công khai kết quả {period.name}; trang công khai hiện ra khi kết quả "
+            "chính thức được chốt.",
+        )
+    elif enabled:
+        messages.success(request, f"Đã công khai kết quả {period.name}.")
+    else:
+        messages.success(request, f"Đã tắt trang công khai kết quả {period.name}.")
+    return redirect("results:index")
