@@ -124,7 +124,9 @@ def file_explanation(
             attachments.append((stored, name, detected, size, digest))
         with transaction.atomic():
             locked = (
-                Assessment.objects.select_for_update()
+                # Lock only the assessment row: PostgreSQL refuses FOR UPDATE on the
+                # nullable side of the outer join to the unit's parent.
+                Assessment.objects.select_for_update(of=("self",))
                 .select_related("period", "unit__parent")
                 .get(pk=assessment.pk)
             )
@@ -191,7 +193,7 @@ def answer_explanation(
         raise ExplanationRefused("Chấp nhận giải trình cần số liệu thẩm định mới của tiêu chí.")
     with transaction.atomic():
         locked = (
-            Explanation.objects.select_for_update()
+            Explanation.objects.select_for_update(of=("self",))
             .select_related("assessment__period", "assessment__unit__parent")
             .get(pk=explanation.pk)
         )

@@ -25,6 +25,9 @@ from django.db import connection, models
 
 CHUNK = 500  # ids per INSERT … SELECT (well under every backend's parameter limit)
 
+# django-simple-history stores the change reason in a varchar(100).
+HISTORY_REASON_MAX = 100
+
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
@@ -108,7 +111,7 @@ def copy_to_history(model, pks: Sequence[int], *, history_type: str, user, reaso
         "history_date": date,
         "history_type": history_type,
         "history_user_id": user.pk if user is not None else None,
-        "history_change_reason": reason,
+        "history_change_reason": reason[:HISTORY_REASON_MAX],
     }
     columns, selected, fixed = [], [], []
     for f in history._meta.concrete_fields:
