@@ -56,10 +56,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page that fails the test if the Content-Security-Policy blocked anything: an inline
+    script, style or eval that slipped in would otherwise break a page silently."""
     context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
+    violations = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", record)
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture
@@ -72,3 +82,14 @@ def screenshot(page):
         return path
 
     return take
+
+
+def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Like `page.wait_for_function`, which evaluates its predicate with eval() in the page
+    and is therefore blocked by our Content-Security-Policy (no 'unsafe-eval')."""
+    waited = 0
+    while not page.evaluate(expression):
+        if waited >= timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(100)
+        waited += 100

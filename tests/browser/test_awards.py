@@ -7,6 +7,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.assessments.cast import PASSWORD, make_cast
+from tests.browser.conftest import wait_until
 from tests.exports.support import fill
 from thidua.awards.models import AwardProposal
 
@@ -47,7 +48,7 @@ def test_the_awards_officer_builds_adjusts_and_downloads_a_proposal(
     # Communes: a total of at least 80 (the live preview follows without a reload).
     page.select_option("#id_xa-kind", "min_total")
     page.fill("#id_xa-value", "80")
-    page.wait_for_function("() => !document.querySelector('#preview tr[data-unit=\"31504\"]')")
+    wait_until(page, "() => !document.querySelector('#preview tr[data-unit=\"31504\"]')")
     page.select_option("#id_huyen-kind", "")
     page.fill("#id_award_form", "Bằng khen của Chủ tịch UBND tỉnh")
     page.wait_for_load_state("networkidle")

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from tests.browser.conftest import wait_until
 from thidua.assessments.demo import DEMO_PASSWORD
 from thidua.results.demo import load_demo_2022
 
@@ -52,7 +53,7 @@ def test_a_leader_opens_the_dashboard_and_every_chart_is_drawn(page, live_server
 
     page.click("nav.mainnav a[href='/results/dashboard/']")
     page.wait_for_selector("canvas[data-chart]")
-    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length > 0")
+    wait_until(page, "document.querySelectorAll('canvas[data-chart]').length > 0")
     charts = page.evaluate(DRAWN)
 
     kinds = {chart["chart"] for chart in charts}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.assessments.cast import make_cast
 from tests.assessments.fill import fill_assessment
+from tests.browser.conftest import wait_until
 from tests.browser.test_self_assessment import log_in, png_bytes
 from thidua.assessments.access import get_assessment_for_user
 from thidua.assessments.models import Assessment
@@ -86,7 +87,7 @@ def test_a_return_fix_verify_finalize_round_trip(page, live_server, submitted_co
     assert page.locator("#crit-X14 img.ev-img").count() == 1
     # Previews load lazily, as they come into view, through the evidence download view.
     page.locator("#crit-X14 img.ev-img").scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('#crit-X14 img.ev-img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('#crit-X14 img.ev-img').naturalWidth > 0")
     page.locator("#crit-X01 iframe.ev-pdf").scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     screenshot("review-appraisal-district")

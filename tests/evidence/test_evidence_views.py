@@ -281,7 +281,7 @@ def test_a_download_is_an_attachment_of_the_detected_type_under_the_original_nam
         "_h%E1%BB%93%20s%C6%A1_.pdf"
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert response["Content-Length"] == str(len(samples.pdf()))
@@ -294,7 +294,7 @@ def test_pdfs_and_images_may_be_shown_inline_other_types_never(client, cast, edi
 
     inline = client.get(reverse("evidence:download", args=[pdf.uuid]) + "?inline=1")
     assert inline["Content-Disposition"] == 'inline; filename="a.pdf"'
-    assert inline["Content-Security-Policy"] == "sandbox"
+    assert inline["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
     forced = client.get(reverse("evidence:download", args=[docx.uuid]) + "?inline=1")
     assert forced["Content-Disposition"].startswith("attachment;")
 

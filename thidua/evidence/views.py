@@ -85,7 +85,10 @@ def download(request, evidence_uuid):
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+    # Untrusted content: sandboxed, never sniffed; only our own pages may frame it (the
+    # appraisal page previews PDFs and images inline), unlike every other page (DENY).
+    response["Content-Security-Policy"] = "sandbox; frame-ancestors 'self'"
+    response["X-Frame-Options"] = "SAMEORIGIN"
     patch_cache_control(response, private=True, no_store=True)
     return response
 
