@@ -24,6 +24,7 @@ from thidua.api.schemas import (
     PeriodCode,
     UnitCode,
 )
+from thidua.api.scopes import Scope, requires
 from thidua.assessments.access import AssessmentAccess, get_assessment_for_user
 from thidua.assessments.models import Assessment, CriterionEntry
 from thidua.assessments.ranking import unit_totals
@@ -66,6 +67,7 @@ def _row(sheet: ScoreSheet, criterion_code: str):
     "/periods/{period_code}/assessments",
     response={200: list[AssessmentSummaryOut], **error_responses(401, 404, 422)},
     summary="Assessments of a period with their totals, within the caller's scope",
+    openapi_extra=requires(Scope.UNIT_LIST),
 )
 def list_assessments(
     request,
@@ -75,7 +77,9 @@ def list_assessments(
     state: Assessment.State | None = None,
 ):
     """Every unit the caller may see, with its state and self-assessed and final totals.
-    A unit that has not started has state `draft` and incomplete zero totals."""
+    A unit that has not started has state `draft` and incomplete zero totals.
+
+    Scope `unit-list`: units outside the caller's scope are left out."""
     period = get_period(period_code)
     rows = unit_totals(request.user, period, level=get_level(level) if level else None)
     if district is not None:
@@ -90,10 +94,13 @@ def list_assessments(
     UNIT_PATH,
     response={200: AssessmentOut, **error_responses(401, 404, 422)},
     summary="One unit's assessment: every criterion's inputs, scores and explanations",
+    openapi_extra=requires(Scope.UNIT_READ),
 )
 def get_assessment(request, period_code: PeriodCode, unit_code: UnitCode):
     """Self-assessed, verified and final score of every criterion, with the explanation of
-    how each was computed, and the totals. 404 when the unit is outside the caller's scope."""
+    how each was computed, and the totals.
+
+    Scope `unit-read`: 404 when the unit is outside the caller's scope."""
     access = _access(request, period_code, unit_code)
     sheet = score_sheet(access.assessment)
     return {
@@ -111,10 +118,12 @@ def get_assessment(request, period_code: PeriodCode, unit_code: UnitCode):
     UNIT_PATH + "/criteria/{criterion_code}",
     response={200: CriterionScoreOut, **error_responses(401, 404, 422)},
     summary="One criterion of a unit's assessment",
+    openapi_extra=requires(Scope.UNIT_READ),
 )
 def get_criterion(
     request, period_code: PeriodCode, unit_code: UnitCode, criterion_code: CriterionCode
 ):
+    """Scope `unit-read`: 404 when the unit is outside the caller's scope."""
     access = _access(request, period_code, unit_code)
     sheet = score_sheet(access.assessment)
     return criterion_row(_row(sheet, criterion_code), sheet.decimals)
@@ -149,6 +158,7 @@ def _require_edit(request, access: AssessmentAccess) -> None:
     UNIT_PATH + "/criteria/{criterion_code}",
     response={200: InputsSavedOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Write a unit's self-assessment inputs for one criterion",
+    openapi_extra=requires(Scope.UNIT_WRITE),
 )
 def put_inputs(
     request,
@@ -162,7 +172,10 @@ def put_inputs(
     `expected_revision` is the criterion's `revision` when the caller read it: if somebody
     saved the criterion since, nothing is written and 409 says who and when. Invalid inputs
     give 422 naming the criterion and the field. Returns the criterion's new scores and the
-    self-assessed total."""
+    self-assessed total.
+
+    Scope `unit-write`: the unit's editor and head with a read-write token; 404 when the
+    unit is outside the caller's scope, 403 for every other caller who may read it."""
     access = _access(request, period_code, unit_code)
     _require_criterion(access.assessment, criterion_code)
     _require_edit(request, access)

@@ -26,6 +26,7 @@ from thidua.api.schemas import (
     UnitOut,
     VersionCode,
 )
+from thidua.api.scopes import Scope, requires
 from thidua.criteria.models import CriteriaSet, CriteriaSetVersion, Criterion
 from thidua.criteria.services import scoring_library
 from thidua.periods.models import Period
@@ -34,9 +35,17 @@ router = Router()
 READ_ERRORS = error_responses(401)
 
 
-@router.get("/me", response={200: MeOut, **READ_ERRORS}, tags=["me"], summary="The caller")
+@router.get(
+    "/me",
+    response={200: MeOut, **READ_ERRORS},
+    tags=["me"],
+    summary="The caller",
+    openapi_extra=requires(Scope.AUTHENTICATED),
+)
 def me(request):
-    """The authenticated user, their role and unit, and the token used."""
+    """The authenticated user, their role and unit, and the token used.
+
+    Scope `authenticated`: any caller with a token."""
     user = request.user
     membership = membership_of(user)
     token = request.auth if isinstance(request.auth, ApiToken) else None
@@ -72,8 +81,10 @@ def _version_summary(version: CriteriaSetVersion) -> dict:
     response={200: list[CriteriaSetOut], **READ_ERRORS},
     tags=["criteria"],
     summary="List criteria sets and their versions",
+    openapi_extra=requires(Scope.AUTHENTICATED),
 )
 def list_criteria_sets(request):
+    """Scope `authenticated`: any caller with a token."""
     sets = CriteriaSet.objects.prefetch_related(
         Prefetch("versions", queryset=CriteriaSetVersion.objects.order_by("-year", "-version"))
     )
@@ -128,8 +139,10 @@ def _library_criteria(version: CriteriaSetVersion) -> dict:
     response={200: CriteriaVersionOut, **error_responses(401, 404, 422)},
     tags=["criteria"],
     summary="One criteria set version with its levels and criteria",
+    openapi_extra=requires(Scope.AUTHENTICATED),
 )
 def get_criteria_version(request, set_code: SetCode, version: VersionCode):
+    """Scope `authenticated`: any caller with a token."""
     found = (
         CriteriaSetVersion.objects.select_related("criteria_set")
         .prefetch_related(
@@ -184,6 +197,7 @@ def get_criteria_version(request, set_code: SetCode, version: VersionCode):
     response={200: list[UnitOut], **error_responses(401, 404, 422)},
     tags=["units"],
     summary="List the units the caller may see",
+    openapi_extra=requires(Scope.UNIT_LIST),
 )
 def list_units(
     request,
@@ -193,7 +207,9 @@ def list_units(
     active: bool | None = None,
 ):
     """Units within the caller's scope, filtered by level code, unit kind code, parent unit
-    code (the communes of a district) or whether they take part (`active`)."""
+    code (the communes of a district) or whether they take part (`active`).
+
+    Scope `unit-list`: units outside the caller's scope are left out."""
     units = visible_units(request.user).select_related("level", "kind", "parent")
     if level is not None:
         units = units.filter(level=get_level(level))
@@ -211,8 +227,10 @@ def list_units(
     response={200: UnitOut, **error_responses(401, 404, 422)},
     tags=["units"],
     summary="One unit within the caller's scope",
+    openapi_extra=requires(Scope.UNIT_READ),
 )
 def get_unit(request, unit_code: UnitCode):
+    """Scope `unit-read`: 404 when the unit is outside the caller's scope."""
     unit = (
         visible_units(request.user)
         .select_related("level", "kind", "parent")
@@ -248,8 +266,10 @@ def _period_out(period: Period) -> dict:
     response={200: list[PeriodOut], **READ_ERRORS},
     tags=["periods"],
     summary="List evaluation periods",
+    openapi_extra=requires(Scope.AUTHENTICATED),
 )
 def list_periods(request):
+    """Scope `authenticated`: any caller with a token."""
     periods = Period.objects.select_related("criteria_version__criteria_set")
     return [_period_out(period) for period in periods]
 
@@ -259,8 +279,10 @@ def list_periods(request):
     response={200: PeriodDetailOut, **error_responses(401, 404, 422)},
     tags=["periods"],
     summary="One evaluation period with its due dates and grade bands",
+    openapi_extra=requires(Scope.AUTHENTICATED),
 )
 def get_period_detail(request, period_code: PeriodCode):
+    """Scope `authenticated`: any caller with a token."""
     period = get_period(period_code)
     return {
         **_period_out(period),

@@ -8,6 +8,7 @@ from thidua.api.errors import error_responses
 from thidua.api.lookups import get_district, get_kind, get_level, get_period
 from thidua.api.present import number, unit_ref
 from thidua.api.schemas import DistrictFilter, KindFilter, LevelCode, PeriodCode, RankingOut
+from thidua.api.scopes import Scope, requires
 from thidua.results.ranking import build_ranking
 
 router = Router(tags=["rankings"])
@@ -17,6 +18,7 @@ router = Router(tags=["rankings"])
     "/periods/{period_code}/rankings/{level_code}",
     response={200: RankingOut, **error_responses(401, 404, 422)},
     summary="Ranking of one level of a period",
+    openapi_extra=requires(Scope.UNIT_LIST),
 )
 def get_ranking(
     request,
@@ -27,7 +29,9 @@ def get_ranking(
 ):
     """Units of the level ranked by exact final total; equal totals share a rank. Ranks are
     among the rows returned: the units the caller may see, of one unit kind or of one
-    district's communes when asked. `is_preliminary` until the period's results are final."""
+    district's communes when asked. `is_preliminary` until the period's results are final.
+
+    Scope `unit-list`: units outside the caller's scope are left out."""
     period = get_period(period_code)
     level = get_level(level_code)
     ranking = build_ranking(

@@ -24,6 +24,7 @@ from thidua.api.schemas import (
     SourcePlanOut,
     SourceRowsIn,
 )
+from thidua.api.scopes import Scope, requires
 from thidua.sources.access import require_importer
 from thidua.sources.models import SourceImport
 from thidua.sources.reading import MAX_FILE_BYTES, SourceFileError
@@ -99,7 +100,12 @@ def _import_out(source_import: SourceImport) -> dict:
     }
 
 
-@router.post(PATH, response=RESPONSES, summary="Import a source-data file (CSV or XLSX)")
+@router.post(
+    PATH,
+    response=RESPONSES,
+    summary="Import a source-data file (CSV or XLSX)",
+    openapi_extra=requires(Scope.SOURCE_IMPORT),
+)
 def import_file(
     request,
     period_code: PeriodCode,
@@ -114,6 +120,8 @@ def import_file(
     All or nothing: any bad row gives 422 listing every problem with its line (and column)
     and nothing changes. A valid file is applied (201); with `dry_run` only the summary of
     what would change is returned (200). Re-importing a source replaces its previous import.
+
+    Scope `source-import`: provincial reviewers and administrators with a read-write token.
     """
     _require_importer(request)
     data = file.read(MAX_FILE_BYTES + 1)
@@ -128,10 +136,17 @@ def import_file(
     )
 
 
-@router.post(PATH + "/rows", response=RESPONSES, summary="Import source data as JSON rows")
+@router.post(
+    PATH + "/rows",
+    response=RESPONSES,
+    summary="Import source data as JSON rows",
+    openapi_extra=requires(Scope.SOURCE_IMPORT),
+)
 def import_rows(request, period_code: PeriodCode, payload: SourceRowsIn):
     """The same import with the rows in JSON. Problems name the row by its 1-based position
-    in `rows` (as `line`). All or nothing, like the file upload."""
+    in `rows` (as `line`). All or nothing, like the file upload.
+
+    Scope `source-import`: provincial reviewers and administrators with a read-write token."""
     _require_importer(request)
     return _import(
         request,
