@@ -1,9 +1,10 @@
 """What an uploaded evidence file really is, judged by its content, and whether we take it.
 
-Only the first bytes, the end of a ZIP (its central directory) and the directory of an OLE2
-compound file are read: never the whole file. The `filetype` package recognises the simple
-signatures (PDF, JPEG, PNG, and the many types we refuse); ZIP and OLE2 containers are opened
-here, because the type of an Office file is in the names of its parts, and so are macros.
+Only the first bytes, the last 64 KB (the central directory of a ZIP, or a ZIP appended to
+a PDF or an image) and the directory of an OLE2 compound file are read: never the whole
+file. The `filetype` package recognises the simple signatures (PDF, JPEG, PNG, and the many
+types we refuse); ZIP and OLE2 containers are opened here, because the type of an Office
+file is in the names of its parts, and so are macros and archives carried inside.
 """
 
 from __future__ import annotations
@@ -91,6 +92,18 @@ REFUSED_EXTENSIONS = frozenset(
     | {"zip", "rar", "7z", "gz", "tgz", "bz2", "xz", "tar", "cab"}
 )
 
+# Parts of a DOCX/XLSX/ODT/ODS that no office suite writes: another archive or a program
+# carried inside the document, to be unpacked or run once it is opened elsewhere.
+NESTED_REFUSED_EXTENSIONS = frozenset(
+    {"zip", "rar", "7z", "gz", "tgz", "bz2", "xz", "tar", "cab", "jar", "apk", "dmg", "iso"}
+    | {"exe", "dll", "com", "scr", "msi", "bat", "cmd", "ps1", "vbs", "vbe", "js", "jse"}
+    | {"wsf", "hta", "sh", "lnk", "url", "reg"}
+)
+# A ZIP appended to a PDF or an image ends with this record: the file is also an archive
+# (a JAR, a dropper) and is refused, whatever it shows when opened as a PDF or picture.
+ZIP_END_RECORD = b"PK\x05\x06"
+ZIP_TAIL_BYTES = 22 + 65535
+
 _MP4_BRANDS = frozenset(
     {"isom", "iso2", "iso3", "iso4", "iso5", "iso6", "mp41", "mp42", "mp71", "avc1", "dash"}
     | {"M4V ", "M4VH", "M4VP", "MSNV", "mmp4", "3gp4", "3gp5", "3gp6", "3g2a"}
@@ -105,6 +118,8 @@ _SIMPLE_MATCHER_LIST = [archive.Pdf(), image.Jpeg(), image.Png()]
 _ODF_MIMETYPES = {ODT.content_type: ODT, ODS.content_type: ODS}
 
 _FORBIDDEN_NAME_CHARS = re.compile(r'[<>:"|?*]')
+# Device names Windows will not save a file under, whatever the extension ("CON.pdf").
+_WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)")
 DISPLAY_NAME_MAX_LENGTH = 180
 
 
@@ -128,8 +143,8 @@ def clean_display_name(raw: str | None, *, fallback_extension: str = "") -> str:
 
     Keeps Vietnamese letters; drops any path (`../`, `C:\\`), control and invisible format
     characters (including the right-to-left override that disguises `exe` as `pdf`),
-    characters Windows refuses in names, leading dots; limits the length, keeping the
-    extension.
+    characters Windows refuses in names, leading dots; prefixes device names Windows
+    reserves (`CON.pdf` → `_CON.pdf`); limits the length, keeping the extension.
     """
     name = unicodedata.normalize("NFC", raw or "")
     name = re.split(r"[/\\]", name)[-1]
@@ -146,6 +161,8 @@ def clean_display_name(raw: str | None, *, fallback_extension: str = "") -> str:
             name = name[:DISPLAY_NAME_MAX_LENGTH].rstrip(" .")
     if not name or name.startswith("."):
         name = "tai-lieu-minh-chung" + (f".{fallback_extension}" if fallback_extension else "")
+    if _WINDOWS_RESERVED.match(name):
+        name = f"_{name}"
     return name
 
 
@@ -204,7 +221,9 @@ def _detect(file, header: bytes, name: str) -> FileType:
         return _inspect_ole(file, name)
     matched = filetype.match(header, matchers=_SIMPLE_MATCHER_LIST)
     if matched is not None:
-        return _SIMPLE_MATCHERS[matched.mime]
+        detected = _SIMPLE_MATCHERS[matched.mime]
+        _refuse_appended_zip(file, name, detected)
+        return detected
     if _is_mp4(header):
         return MP4
     guessed = filetype.guess(header)
@@ -213,6 +232,25 @@ def _detect(file, header: bytes, name: str) -> FileType:
         f"Tệp «{name}» không phải loại tệp được nhận{looks_like}. Chỉ nhận "
         f"{accepted_types_text()}; loại tệp được kiểm tra theo nội dung, không theo tên."
     )
+
+
+def _refuse_appended_zip(file, name: str, detected: FileType) -> None:
+    """A PDF or image with a ZIP after it is two files in one (a polyglot): refused.
+
+    Other trailing bytes (an HTML fragment after a JPEG) are harmless here: the file is
+    served with its detected type, `nosniff` and a sandbox, and never as HTML.
+    """
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(max(0, size - ZIP_TAIL_BYTES))
+    tail = file.read(ZIP_TAIL_BYTES)
+    file.seek(0)
+    if ZIP_END_RECORD in tail:
+        raise EvidenceRejected(
+            f"Tệp «{name}» là {detected.label} nhưng có gắn thêm một tệp nén (ZIP) bên trong "
+            "(tệp ghép nhiều định dạng), có thể là tệp độc hại nên không được nhận: hãy xuất "
+            f"lại tệp {detected.label} rồi tải lên lại."
+        )
 
 
 def _is_mp4(header: bytes) -> bool:
@@ -248,6 +286,12 @@ def _inspect_zip(file, name: str) -> FileType:
                 raise EvidenceRejected(
                     f"Tệp «{name}» chứa macro (mã lệnh tự chạy) nên không được nhận: hãy lưu "
                     "thành tệp không có macro (.docx, .xlsx, .odt, .ods) rồi tải lên lại."
+                )
+            nested = _nested_payload(names)
+            if nested:
+                raise EvidenceRejected(
+                    f"Tệp «{name}» chứa bên trong một tệp nén hoặc tệp chạy được ({nested}) "
+                    "nên không được nhận: hãy bỏ tệp đính kèm đó khỏi văn bản rồi tải lên lại."
                 )
             odf = _odf_type(zf, infos)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
@@ -306,6 +350,14 @@ def _has_macros(names: list[str]) -> bool:
         if lowered.startswith(("basic/", "scripts/")):
             return True
     return False
+
+
+def _nested_payload(names: list[str]) -> str:
+    """The name of the first part that is an archive or a program, or ""."""
+    for part in names:
+        if extension_of(part.rsplit("/", 1)[-1]) in NESTED_REFUSED_EXTENSIONS:
+            return part.rsplit("/", 1)[-1]
+    return ""
 
 
 def _odf_type(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> FileType | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from thidua.assessments.forms import CriterionInputsForm
@@ -10,13 +11,24 @@ from thidua.assessments.forms import CriterionInputsForm
 REASON_MAX = 2000
 
 
-def reason_field(required=False, label=None):
+def too_long(label) -> dict:
+    """The max_length message naming the field: the review pages show errors without labels."""
+    message = _("{label} is too long: at most %(limit_value)d characters (it has %(show_value)d).")
+    return {"max_length": format_lazy(message, label=label)}
+
+
+def text_field(label, *, required=False, rows=2):
     return forms.CharField(
-        label=label or _("Reason"),
+        label=label,
         required=required,
         max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=too_long(label),
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+def reason_field(required=False, label=None):
+    return text_field(label or _("Reason"), required=required)
 
 
 class VerifiedInputsForm(CriterionInputsForm):
@@ -50,11 +62,7 @@ class NotApplicableForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
-        label=_("Comment for the unit"),
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    text = text_field(_("Comment for the unit"), required=True)
 
 
 class ReopenForm(forms.Form):
@@ -64,22 +72,14 @@ class ReopenForm(forms.Form):
 class ReturnForm(forms.Form):
     """A comment box per criterion of the unit's level, and one for the whole assessment."""
 
-    general = forms.CharField(
-        label=_("General comment"),
-        required=False,
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    general = text_field(_("General comment"))
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
-            self.fields[f"c_{criterion.code}"] = forms.CharField(
-                label=criterion.code,
-                required=False,
-                max_length=REASON_MAX,
-                widget=forms.Textarea(attrs={"rows": 1}),
+            self.fields[f"c_{criterion.code}"] = text_field(
+                format_lazy(_("Comment on {code}"), code=criterion.code), rows=1
             )
 
     def criterion_fields(self):

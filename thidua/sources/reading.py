@@ -29,6 +29,8 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 30
 EXCEL_MAX_ROWS = 1_048_576
 MAX_PROBLEMS = 500
+# No code, rate or source label comes near this; a longer cell is a wrong file or an attack.
+MAX_CELL_CHARS = 1000
 
 INVALID_XLSX = "Tệp không phải là tệp Excel .xlsx hợp lệ"
 XLSX_MAGIC = b"PK\x03\x04"
@@ -116,6 +118,11 @@ def _decode(data: bytes) -> str:
                 line,
             )
         ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SourceFileError(
+            Problem("Tệp CSV chứa ký tự NUL (tệp nhị phân hoặc bị hỏng), không phải văn bản", line)
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -143,10 +150,24 @@ def _read_csv(data: bytes) -> Table:
             data_rows += 1
             if data_rows > MAX_ROWS:
                 raise SourceFileError(_too_many_rows())
+            _check_lengths(line, values)
             table.rows.append((line, [Cell(v) for v in values]))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise SourceFileError(Problem(_too_long(), start)) from None
         raise SourceFileError(Problem(f"Không đọc được tệp CSV ({exc})", start)) from None
     return table or Table("csv", [])
+
+
+def _check_lengths(line: int, values) -> None:
+    for value in values:
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise SourceFileError(Problem(_too_long(len(value)), line))
+
+
+def _too_long(length: int | None = None) -> str:
+    has = f" ({length:,} ký tự)".replace(",", ".") if length else ""
+    return f"Ô dữ liệu quá dài{has}: mỗi ô tối đa {MAX_CELL_CHARS:,} ký tự".replace(",", ".")
 
 
 def _too_many_rows() -> str:
@@ -203,6 +224,7 @@ def _read_sheet(ws) -> Table:
         data_rows += 1
         if data_rows > MAX_ROWS:
             raise SourceFileError(_too_many_rows())
+        _check_lengths(number, [c.value for c in cells])
         table.rows.append((number, cells))
     return table or Table("xlsx", [])
 

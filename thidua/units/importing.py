@@ -6,6 +6,7 @@ transaction and updates existing units by code, so a re-import never duplicates.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,6 +15,9 @@ from thidua.units.models import Level, Unit, UnitKind
 
 EXPECTED_COLUMNS = ["code", "name", "level", "kind", "parent_code"]
 MAX_FIELD_LENGTH = {"code": 32, "name": 255}
+# Control characters (NUL, escape sequences, line breaks inside a quoted cell) and the
+# bidirectional overrides that make a name read differently from what it is.
+_HIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class UnitImportError(Exception):
@@ -45,7 +49,15 @@ class _Row:
 
 def _read_rows(text: str) -> tuple[list[str] | None, list[tuple[int, dict]]]:
     reader = csv.DictReader(io.StringIO(text))
-    rows = [(reader.line_num, row) for row in reader]
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        line = reader.line_num or 1
+        if "field larger than field limit" in str(exc):
+            raise UnitImportError(
+                [f"Dòng {line}: ô dữ liệu quá dài, không phải tệp đơn vị"]
+            ) from None
+        raise UnitImportError([f"Dòng {line}: không đọc được tệp CSV ({exc})"]) from None
     return reader.fieldnames, rows
 
 
@@ -73,6 +85,11 @@ def _validate(text: str) -> list[_Row]:
         for column, limit in MAX_FIELD_LENGTH.items():
             if len(values[column]) > limit:
                 row_problems.append(f"cột '{column}' dài quá {limit} ký tự")
+        for column in EXPECTED_COLUMNS:
+            if _HIDDEN_CHARS.search(values[column]):
+                row_problems.append(
+                    f"cột '{column}' chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản"
+                )
         if values["code"] in seen:
             row_problems.append(f"mã '{values['code']}' trùng với dòng {seen[values['code']]}")
         level = levels.get(values["level"])
