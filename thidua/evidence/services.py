@@ -117,9 +117,7 @@ def store_evidence(
     digest, size = _sha256(uploaded_file)
     storage = Evidence._meta.get_field("file").storage
     uploaded_file.seek(0)
-    # The storage streams the upload (or moves its temporary file) under a generated name;
-    # `save` picks another name rather than overwrite, though a fresh uuid never collides.
-    stored = storage.save(storage_name(assessment, detected), uploaded_file, max_length=255)
+    stored = _save_file(storage, storage_name(assessment, detected), uploaded_file, original_name)
     try:
         with transaction.atomic():
             _lock_draft(assessment)
@@ -214,6 +212,27 @@ def _sha256(uploaded_file) -> tuple[str, int]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
+
+
+def _save_file(storage, name: str, uploaded_file, original_name: str) -> str:
+    """Store the upload under `name`; on failure leave nothing behind and tell the user.
+
+    The storage streams the upload (or moves its temporary file) under the generated name;
+    `save` would pick another name rather than overwrite, but a fresh uuid never collides,
+    so whatever exists under `name` after a failed write is this upload's partial copy
+    (a disk that fills up, a worker killed mid-write) and is deleted.
+    """
+    try:
+        return storage.save(name, uploaded_file, max_length=255)
+    except BaseException as exc:
+        _delete_quietly(storage, name)
+        if not isinstance(exc, Exception):
+            raise  # the worker is being stopped: clean up, but do not hide it
+        logger.exception("Could not store evidence file %s (%s)", name, original_name)
+        raise EvidenceRejected(
+            f"Không lưu được tệp «{original_name}» vì kho lưu trữ tệp đang gặp sự cố; "
+            "chưa có gì được lưu. Vui lòng thử lại sau ít phút."
+        ) from exc
 
 
 def _delete_quietly(storage, name: str) -> None:
