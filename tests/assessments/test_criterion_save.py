@@ -108,6 +108,23 @@ def test_the_later_of_two_saves_from_the_same_revision_is_refused(client, cast):
     assert stored("X04") == {"rate": "85"}
 
 
+def test_without_htmx_the_loser_of_a_conflict_is_told_who_saved_and_when(client, cast):
+    post(client, cast["editor"], "X04", {"rate": "80", "revision": 0})
+    cast["head"].first_name, cast["head"].last_name = "Lan", "Trần Thị"
+    cast["head"].save()
+    post(client, cast["head"], "X04", {"rate": "85", "revision": 1})
+
+    client.force_login(cast["editor"])
+    response = client.post(save_url("X04"), {"X04-rate": "90", "X04-revision": 1}, follow=True)
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert len(messages) == 1
+    assert "X04" in messages[0]
+    assert "Lan" in messages[0]
+    assert "không hợp lệ" not in messages[0] and "invalid" not in messages[0]
+    assert stored("X04") == {"rate": "85"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("who", "status"),

@@ -3,6 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.assessments.access import get_assessment_for_user
@@ -108,9 +111,24 @@ def criterion_save(request, period_code, unit_code, criterion_code):
             form.add_error(None, str(exc))
     if not request.htmx:
         if saved:
-            messages.success(request, f"Đã lưu {criterion.code}.")
+            messages.success(request, _("Saved %(code)s.") % {"code": criterion.code})
+        elif conflict:
+            updated_by = conflict.updated_by
+            who = (updated_by.get_full_name() or updated_by.username) if updated_by else "—"
+            when = date_format(localtime(conflict.updated_at), "H:i:s d/m/Y")
+            messages.error(
+                request,
+                _(
+                    "%(code)s: not saved, %(who)s changed this criterion at %(when)s. "
+                    "Their values are shown; enter yours again if needed."
+                )
+                % {"code": criterion.code, "who": who, "when": when},
+            )
         else:
-            messages.error(request, f"{criterion.code}: chưa lưu, số liệu chưa hợp lệ.")
+            messages.error(
+                request,
+                _("%(code)s: not saved, the values are invalid.") % {"code": criterion.code},
+            )
         return redirect("assessments:detail", period_code=period_code, unit_code=unit_code)
     sheet = score_sheet(assessment)
     row = next(r for r in sheet.rows if r.criterion.code == criterion.code)

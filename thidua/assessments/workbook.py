@@ -64,6 +64,7 @@ from thidua.assessments.models import Assessment
 from thidua.assessments.scores import ScoreSheet, library_level
 from thidua.assessments.services import validate_self_inputs
 from thidua.criteria.services import scoring_library
+from thidua.exports.xlsx import FORMULA_PREFIXES
 from thidua.periods.services import due_dates_by_criterion
 from thidua.scoring.numbers import NumberError
 
@@ -217,6 +218,9 @@ def _text(cell, value, **style):
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+        # Excel's quote prefix keeps it text even after someone edits the cell and presses Enter.
+        if value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
