@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts.models import Membership
 
@@ -11,6 +12,8 @@ class MembershipInline(admin.StackedInline):
     autocomplete_fields = ["unit"]
 
 
+admin.site.site_header = _("thidua administration")
+admin.site.site_title = _("thidua administration")
 admin.site.unregister(User)
 
 

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentsConfig(AppConfig):
     name = "thidua.assessments"
+    verbose_name = _("Self-assessments")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
