@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from thidua.accounts.url_access import Scope, scoped
 from thidua.accounts.views import home
 from thidua.operations.views import healthz
 
+# Every route declares its scope (thidua/accounts/url_access.py): here, or in the app's
+# urls.py for an app's include, or once for a self-guarding include (admin, i18n).
 urlpatterns = [
-    path("", home, name="home"),
-    path("healthz", healthz, name="healthz"),
+    scoped(Scope.AUTHENTICATED, path("", home, name="home")),
+    scoped(Scope.PUBLIC, path("healthz", healthz, name="healthz")),
     path("accounts/", include("thidua.accounts.urls")),
     path("criteria/", include("thidua.criteria.urls")),
     path("periods/", include("thidua.assessments.urls")),
@@ -19,6 +22,6 @@ urlpatterns = [
     path("awards/", include("thidua.awards.urls")),
     path("exports/", include("thidua.exports.urls")),
     path("api/", include("thidua.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    scoped(Scope.PUBLIC, path("i18n/", include("django.conf.urls.i18n"))),
+    scoped(Scope.STAFF, path("admin/", admin.site.urls)),
 ]

@@ -3,6 +3,7 @@ from functools import wraps
 from django.http import JsonResponse
 from django.urls import path, re_path
 
+from thidua.accounts.url_access import Scope, scoped
 from thidua.api import views
 from thidua.api.api import api
 from thidua.api.errors import MESSAGES, body
@@ -29,11 +30,16 @@ for pattern in ninja_patterns:
     pattern.callback = _json_405(pattern.callback)
 
 app_name = "api"
+# The tokens page is an HTML page of the site; everything else under /api/ answers in JSON
+# and follows the API's own per-endpoint contract (tests/security/test_api_matrix.py).
 urlpatterns = [
-    path("tokens/", views.token_list, name="tokens"),
-    path("tokens/<uuid:token_uuid>/revoke/", views.token_revoke, name="token_revoke"),
+    scoped(Scope.AUTHENTICATED, path("tokens/", views.token_list, name="tokens")),
+    scoped(
+        Scope.OWNER,
+        path("tokens/<uuid:token_uuid>/revoke/", views.token_revoke, name="token_revoke"),
+    ),
     # Before ninja's own root view, which answers with Django's HTML 404 page.
-    path("", views.not_found),
-    path("", (ninja_patterns, ninja_app, ninja_namespace)),
-    re_path(r"^(?P<unmatched>.*)$", views.not_found),
+    scoped(Scope.API, path("", views.not_found)),
+    scoped(Scope.API, path("", (ninja_patterns, ninja_app, ninja_namespace))),
+    scoped(Scope.API, re_path(r"^(?P<unmatched>.*)$", views.not_found)),
 ]
