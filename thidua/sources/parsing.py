@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from typing import NamedTuple
 
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -80,9 +81,11 @@ class Catalog:
         return self.units.get(code) or self._by_folded_code.get(code.upper())
 
 
-@dataclass(frozen=True)
-class SourceValue:
-    """One valid row: the source's value for one criterion of one unit, in canonical form."""
+class SourceValue(NamedTuple):
+    """One valid row: the source's value for one criterion of one unit, in canonical form.
+
+    A tuple, not a dataclass: a file has up to 100 000 of them, built on every read.
+    """
 
     line: int
     unit_id: int

@@ -14,11 +14,15 @@ source gives a zero denominator.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from thidua import scoring
 from thidua.assessments.models import Assessment, CriterionEntry
@@ -94,6 +98,53 @@ def same_inputs(stored, canonical: dict) -> bool:
     return key is not None and key == _value_key(canonical)
 
 
+# -- the same, cached: a 100 000-row plan sees a few thousand distinct values --------------
+#
+# Facts of one inputs value: (rate, value key). Keys are interned so that equal values
+# usually share one tuple, and comparing them is an identity check, not Fractions.
+
+Facts = tuple[Fraction | None, tuple | None]
+_interned: dict[tuple, tuple] = {}
+CACHE_SIZE = 65536
+
+
+def _facts(inputs) -> Facts:
+    key = _value_key(inputs)
+    if key is not None:
+        if len(_interned) >= CACHE_SIZE:
+            _interned.clear()
+        key = _interned.setdefault(key, key)
+    return rate_of(inputs), key
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _json_facts(text: str | None) -> Facts:
+    """Facts of stored inputs read as JSON text (None: SQL NULL)."""
+    return _facts(None if text is None else json.loads(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _items_facts(key: tuple) -> Facts:
+    return _facts(dict(key[0]))
+
+
+def _dict_facts(inputs) -> Facts:
+    """Facts of inputs given as a dict (a file's canonical values)."""
+    if type(inputs) is dict:
+        # The values' types belong to the key: 1, 1.0 and True are equal as keys, not as
+        # inputs.
+        try:
+            return _items_facts((tuple(inputs.items()), tuple(map(type, inputs.values()))))
+        except TypeError:  # an unhashable value: not canonical, not worth caching
+            pass
+    return _facts(inputs)
+
+
+@lru_cache(maxsize=1024)
+def _source_key(label: str) -> str:
+    return label_key(label)
+
+
 class AssessmentState(NamedTuple):
     id: int
     unit_id: int
@@ -101,19 +152,37 @@ class AssessmentState(NamedTuple):
 
 
 class EntryState(NamedTuple):
-    """What the plan needs of a stored criterion entry (read as tuples: 100 000 of them)."""
+    """What the plan needs of a stored criterion entry (read as tuples: 100 000 of them).
+
+    The inputs are read as JSON text and decoded only when asked for: the plan needs their
+    rates and keys, which are cached by text (`_json_facts`), not 200 000 decoded dicts.
+    """
 
     id: int
     assessment_id: int
     criterion_code: str
-    self_inputs: dict | None
-    verified_inputs: dict | None
+    self_json: str | None
+    verified_json: str | None
     verified_source: str
     na: bool
     discrepancy: bool
 
+    @property
+    def self_inputs(self) -> dict | None:
+        return None if self.self_json is None else json.loads(self.self_json)
 
-@dataclass
+    @property
+    def verified_inputs(self) -> dict | None:
+        return None if self.verified_json is None else json.loads(self.verified_json)
+
+
+ENTRY_COLUMNS = {
+    "self_json": Cast("self_inputs", TextField()),
+    "verified_json": Cast("verified_inputs", TextField()),
+}
+
+
+@dataclass(slots=True)
 class RowPlan:
     """One row of the file against what is stored now."""
 
@@ -206,35 +275,44 @@ def make_plan(
     }
     unit_of = {a.id: a.unit_id for a in assessments.values()}
     entries = {}
-    for row in entries_qs.values_list(*EntryState._fields):
+    rows_qs = entries_qs.annotate(**ENTRY_COLUMNS).values_list(*EntryState._fields)
+    for row in rows_qs:
         entry = EntryState(*row)
         entries[(unit_of[entry.assessment_id], entry.criterion_code)] = entry
-    tolerance = period.discrepancy_tolerance
+    tolerance = Fraction(period.discrepancy_tolerance)
 
     rows, stale = [], []
+    # The loop runs once per row of the file (100 000): names bound locally, facts cached.
+    add_row, no_criteria = rows.append, {}
+    criteria_get, entries_get, assessments_get = criteria.get, entries.get, assessments.get
     for value in values:
-        criterion = criteria.get(level_of.get(value.unit_id), {}).get(value.criterion_code)
+        unit_id, code = value.unit_id, value.criterion_code
+        criterion = criteria_get(level_of.get(unit_id), no_criteria).get(code)
         if criterion is None:  # the unit changed level since the upload
             stale.append(value)
             continue
-        entry = entries.get((value.unit_id, value.criterion_code))
-        self_rate = rate_of(entry.self_inputs) if entry else None
-        source_rate = rate_of(value.inputs)
-        unchanged = (
-            entry is not None
-            and same_inputs(entry.verified_inputs, value.inputs)
-            and label_key(entry.verified_source) == key
-        )
-        rows.append(
+        entry = entries_get((unit_id, code))
+        source_rate, source_key = _dict_facts(value.inputs)
+        if entry is None:
+            self_rate, unchanged = None, False
+        else:
+            self_rate = _json_facts(entry.self_json)[0]
+            stored_key = _json_facts(entry.verified_json)[1]
+            unchanged = (
+                stored_key is not None
+                and (stored_key is source_key or stored_key == source_key)
+                and _source_key(entry.verified_source) == key
+            )
+        add_row(
             RowPlan(
-                value=value,
-                criterion=criterion,
-                assessment=assessments.get(value.unit_id),
-                entry=entry,
-                self_rate=self_rate,
-                source_rate=source_rate,
-                discrepancy=differs(self_rate, source_rate, tolerance),
-                value_changes=not unchanged,
+                value,
+                criterion,
+                assessments_get(unit_id),
+                entry,
+                self_rate,
+                source_rate,
+                differs(self_rate, source_rate, tolerance),
+                not unchanged,
             )
         )
 
@@ -245,11 +323,10 @@ def make_plan(
             continue
         entry = entries.get((unit_id, code))
         # Only a value still as the previous import left it: a reviewer's later change stays.
-        if (
-            entry is None
-            or label_key(entry.verified_source) != key
-            or not same_inputs(entry.verified_inputs, inputs)
-        ):
+        if entry is None or _source_key(entry.verified_source) != key:
+            continue
+        stored_key = _json_facts(entry.verified_json)[1]
+        if stored_key is None or stored_key != _dict_facts(inputs)[1]:
             continue
         if assessments[unit_id].state == Assessment.State.FINALIZED:
             plan.kept_finalized.append(entry)

@@ -150,7 +150,8 @@ def _read_csv(data: bytes) -> Table:
             data_rows += 1
             if data_rows > MAX_ROWS:
                 raise SourceFileError(_too_many_rows())
-            _check_lengths(line, values)
+            if max(map(len, values)) > MAX_CELL_CHARS:  # CSV cells are text
+                _check_lengths(line, values)
             table.rows.append((line, [Cell(v) for v in values]))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -30,6 +30,7 @@ from thidua.assessments.models import Assessment, CriterionEntry
 from thidua.criteria.services import scoring_library
 from thidua.periods.models import Period
 from thidua.sources import bulk
+from thidua.sources.collector import collector_paused
 from thidua.sources.models import PENDING_LIFETIME, SourceImport
 from thidua.sources.parsing import (
     Catalog,
@@ -66,10 +67,8 @@ def check_period_accepts_imports(period: Period) -> None:
 
 def catalog_for(period: Period) -> Catalog:
     library = scoring_library(period.criteria_version)
-    units = {
-        unit.code: UnitRef(unit.pk, unit.code, unit.name, unit.level.code, unit.is_active)
-        for unit in Unit.objects.select_related("level").order_by()
-    }
+    fields = ("pk", "code", "name", "level__code", "is_active")
+    units = {row[1]: UnitRef(*row) for row in Unit.objects.order_by().values_list(*fields)}
     finalized = set(
         Assessment.objects.filter(period=period, state=Assessment.State.FINALIZED).values_list(
             "unit_id", flat=True
@@ -101,6 +100,7 @@ def expire_stale_imports(now=None) -> int:
     ).update(status=SourceImport.Status.EXPIRED, rows=[])
 
 
+@collector_paused()
 def create_pending_import(
     *, period: Period, data: bytes, filename: str, label: str, user
 ) -> SourceImport:
@@ -170,6 +170,7 @@ def _previous_rows(previous: SourceImport | None) -> list[tuple[int, str, dict]]
     return [(unit_id, code, inputs) for _, unit_id, _, code, inputs in previous.rows]
 
 
+@collector_paused()
 def preview(source_import: SourceImport) -> Plan:
     """What confirming the pending import would do now (reads only)."""
     return make_plan(
@@ -180,6 +181,7 @@ def preview(source_import: SourceImport) -> Plan:
     )
 
 
+@collector_paused()
 def dry_run(*, period: Period, data: bytes, filename: str, label: str) -> Plan:
     """What importing the file would do, without storing anything (the command's --dry-run).
 
@@ -208,6 +210,7 @@ def change_reason(source_import: SourceImport, suffix: str = "") -> str:
     return f"source_import:{source_import.pk} {source_import.source}{suffix}"[:100]
 
 
+@collector_paused()
 def confirm_import(*, source_import: SourceImport, user) -> SourceImport:
     """Apply a pending import in one transaction (see the module docstring); return it.
 
@@ -370,6 +373,7 @@ def discard_import(*, source_import: SourceImport, user) -> SourceImport:
     return locked
 
 
+@collector_paused()
 def import_source_file(
     *, period: Period, data: bytes, filename: str, label: str, user
 ) -> SourceImport:
