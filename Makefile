@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-browser lint format messages demo clean
+.PHONY: run test test-postgres test-browser lint format messages demo clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: $(STAMP)
 
 messages: $(STAMP)
 	cd thidua && ../$(BIN)/django-admin makemessages -l vi --no-obsolete && ../$(BIN)/django-admin compilemessages -l vi
+
+## bench: national-scale benchmarks on PostgreSQL (BENCH_DATABASE_URL), table in var/bench-results.md
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var

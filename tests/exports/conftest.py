@@ -2,6 +2,7 @@ import pytest
 
 from tests.assessments.cast import make_cast
 from thidua.assessments.models import CriterionEntry
+from thidua.assessments.score_cache import recompute_scores
 from thidua.results.models import GradeBand
 
 from .support import fill, hostile_unit
@@ -36,4 +37,6 @@ def filled(cast, period):
     CriterionEntry.objects.filter(assessment=ward5, criterion_code="X04").update(
         accepted=True, review_reason="Khớp số liệu Cổng DVC"
     )
+    # The updates above bypass the services, which keep the stored scores current.
+    recompute_scores(assessment_ids=[ward5.pk])
     return {"ward5": ward5}

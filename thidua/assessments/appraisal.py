@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from thidua import scoring
 from thidua.assessments.models import Assessment, CriterionEntry
+from thidua.assessments.score_cache import refresh_scores
 from thidua.assessments.scores import with_due_dates
 from thidua.assessments.services import criterion_of
 from thidua.periods.services import due_dates_by_criterion
@@ -73,7 +74,7 @@ def _decide(
     criterion = criterion_of(assessment, criterion_code)
     due = due_dates_by_criterion(assessment.period).get(criterion.code, {})
     with transaction.atomic():
-        _, entry = _locked_entry(assessment, criterion.code, allowed_states)
+        locked, entry = _locked_entry(assessment, criterion.code, allowed_states)
         before = _final_score(criterion, entry, due)
         change(entry, criterion, due)
         after = _final_score(criterion, entry, due)
@@ -89,6 +90,7 @@ def _decide(
         entry._change_reason = f"{history_reason}: {reason}" if reason else history_reason
         entry._history_user = user
         entry.save()
+        refresh_scores(locked)
     return entry
 
 

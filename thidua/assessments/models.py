@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 from thidua.periods.models import Period
 from thidua.units.models import Unit
 
+STORED_SCORE_FIELDS = ("score_key", "score_cache", "self_total", "final_total")
+
 
 class Assessment(models.Model):
     """One unit's assessment in one period: its self-assessment and the review of it."""
@@ -43,18 +45,41 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    # Derived from the entries by `thidua.assessments.score_cache` (see there): kept for the
+    # speed of rankings and exports, rebuilt by `manage.py recompute_scores`.
+    score_key = models.CharField(_("scores computed for"), max_length=80, blank=True)
+    score_cache = models.JSONField(_("stored scores"), null=True, blank=True)
+    self_total = models.DecimalField(
+        _("self-assessed total"), max_digits=40, decimal_places=30, null=True, blank=True
+    )
+    final_total = models.DecimalField(
+        _("final total"), max_digits=40, decimal_places=30, null=True, blank=True
+    )
+
+    history = HistoricalRecords(excluded_fields=list(STORED_SCORE_FIELDS))
 
     class Meta:
         ordering = ["period", "unit"]
         constraints = [
             models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique_per_period")
         ]
+        indexes = [models.Index(fields=["period", "final_total"], name="assessment_period_total")]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
 
     def __str__(self):
         return f"{self.unit} · {self.period}"
+
+    def save(self, *args, **kwargs):
+        # The stored scores are written only by `score_cache` (update / bulk_update): an
+        # instance loaded before a score changed must not put its older values back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in STORED_SCORE_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
 
 class CriterionEntry(models.Model):

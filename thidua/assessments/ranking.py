@@ -1,19 +1,19 @@
-"""Per-unit totals of a period for the units a user may see (exact totals, shared ranks)."""
+"""Per-unit totals of a period for the units a user may see (exact totals, shared ranks),
+read from the stored scores (`score_cache`)."""
 
 from dataclasses import dataclass
 from fractions import Fraction
 
 from thidua.accounts.scope import visible_units
 from thidua.assessments.models import Assessment
-from thidua.assessments.scores import ScoreSheet, score_sheet
-from thidua.periods.services import due_dates_by_criterion
+from thidua.assessments.score_cache import SheetReader, StoredSheet
 
 
 @dataclass
 class UnitTotal:
     unit: object
     assessment: Assessment
-    sheet: ScoreSheet
+    sheet: StoredSheet
     rank: int | None = None
 
     @property
@@ -29,19 +29,18 @@ def unit_totals(user, period, *, level=None) -> list[UnitTotal]:
     )
     if level is not None:
         units = units.filter(level=level)
-    existing = {
-        a.unit_id: a
-        for a in Assessment.objects.filter(period=period, unit__in=units).prefetch_related(
-            "entries"
-        )
-    }
-    due = due_dates_by_criterion(period)
-    rows = []
+    units = list(units)
+    existing = {a.unit_id: a for a in Assessment.objects.filter(period=period, unit__in=units)}
+    assessments = []
     for unit in units:
         assessment = existing.get(unit.pk) or Assessment(period=period, unit=unit)
         assessment.period, assessment.unit = period, unit
-        sheet = score_sheet(assessment, due=due)
-        rows.append(UnitTotal(unit=unit, assessment=assessment, sheet=sheet))
+        assessments.append(assessment)
+    sheets = SheetReader(period).sheets(assessments)
+    rows = [
+        UnitTotal(unit=a.unit, assessment=a, sheet=sheet)
+        for a, sheet in zip(assessments, sheets, strict=True)
+    ]
     assign_ranks(rows)
     return rows
 

@@ -85,6 +85,35 @@ def _score(criterion, inputs, decimals):
         )
 
 
+def level_total(
+    level: scoring.Level, results: list[scoring.CriterionResult], na_policy: str
+) -> scoring.LevelResult:
+    """What `scoring.score_level` returns for the inputs that gave `results` (one per
+    criterion of the level, in order), without scoring them a second time.
+
+    Criteria that could not be scored (not scored, awaiting an N/A decision) count as not
+    entered: 0 points, and the total is not complete. The arithmetic is score_level's
+    (tests/assessments/test_score_cache.py checks both agree on the demo data).
+    """
+    if na_policy not in ("rescale", "full_points"):
+        raise ValueError(f"unknown na_policy {na_policy!r}")
+    counted, earned, applicable = [], Fraction(0), Fraction(0)
+    for criterion, result in zip(level.criteria, results, strict=True):
+        if result.status in ("not_scored", "needs_na"):
+            result = scoring.CriterionResult(criterion.code, "not_scored", None, result.max, "")
+        counted.append(result)
+        if result.status == "na":
+            if na_policy == "full_points":
+                earned += criterion.points
+                applicable += criterion.points
+            continue
+        applicable += criterion.points
+        earned += result.score or 0
+    total = earned * level.scale / applicable if applicable else Fraction(0)
+    complete = all(result.status in ("scored", "na") for result in counted)
+    return scoring.LevelResult(counted, total, earned, applicable, complete)
+
+
 def score_sheet(assessment: Assessment, *, due: dict | None = None) -> ScoreSheet:
     """Score every criterion of the assessment's level; `due` may be passed to score many."""
     period = assessment.period
@@ -97,7 +126,6 @@ def score_sheet(assessment: Assessment, *, due: dict | None = None) -> ScoreShee
     stored = assessment.entries.all() if assessment.pk else []
     entries = {entry.criterion_code: entry for entry in stored}
     rows = []
-    self_inputs_by_code, final_inputs_by_code = {}, {}
     for criterion in level.criteria:
         entry = entries.get(criterion.code)
         crit_due = due.get(criterion.code, {})
@@ -113,7 +141,14 @@ def score_sheet(assessment: Assessment, *, due: dict | None = None) -> ScoreShee
         verified_result = (
             _score(criterion, verified_inputs, decimals) if verified_inputs is not None else None
         )
-        final_result = _score(criterion, final_inputs, decimals)
+        # Each set of inputs is scored once: the final result is one of the two above
+        # unless the criterion is N/A.
+        if final_inputs is self_inputs:
+            final_result = self_result
+        elif final_inputs is verified_inputs:
+            final_result = verified_result
+        else:
+            final_result = _score(criterion, final_inputs, decimals)
         rows.append(
             ScoreRow(
                 criterion,
@@ -125,20 +160,12 @@ def score_sheet(assessment: Assessment, *, due: dict | None = None) -> ScoreShee
                 verified_inputs=verified_inputs,
             )
         )
-        if self_result.status not in ("not_scored", "needs_na") and self_inputs is not None:
-            self_inputs_by_code[criterion.code] = self_inputs
-        if final_result.status not in ("not_scored", "needs_na") and final_inputs is not None:
-            final_inputs_by_code[criterion.code] = final_inputs
     na_policy = library.meta.na_policy
     return ScoreSheet(
         assessment=assessment,
         level=level,
         rows=rows,
-        self_total=scoring.score_level(
-            level, self_inputs_by_code, na_policy=na_policy, decimals=decimals
-        ),
-        final_total=scoring.score_level(
-            level, final_inputs_by_code, na_policy=na_policy, decimals=decimals
-        ),
+        self_total=level_total(level, [row.self_result for row in rows], na_policy),
+        final_total=level_total(level, [row.final_result for row in rows], na_policy),
         decimals=decimals,
     )

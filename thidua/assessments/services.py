@@ -8,6 +8,7 @@ from django.db.models import F
 
 from thidua import scoring
 from thidua.assessments.models import Assessment, CriterionEntry
+from thidua.assessments.score_cache import refresh_scores
 from thidua.assessments.scores import library_level, with_due_dates
 from thidua.criteria.services import scoring_library
 from thidua.periods.services import due_dates_by_criterion
@@ -97,4 +98,5 @@ def save_self_inputs(
         entry._change_reason = reason
         entry._history_user = user  # also when called outside a request (API, import)
         entry.save()
+        refresh_scores(locked)
     return entry

@@ -1,4 +1,4 @@
-"""Rankings of a period: exact totals from the scoring engine, ties share a rank (1, 2, 2, 4).
+"""Rankings of a period: exact totals (stored by `score_cache`), ties share a rank (1, 2, 2, 4).
 
 A ranking is preliminary until the period's results are final; each row also says whether
 its own assessment is finalized. Rows are built for the units the caller may see.
@@ -13,10 +13,9 @@ from fractions import Fraction
 from thidua import scoring
 from thidua.accounts.scope import visible_units
 from thidua.assessments.models import Assessment
-from thidua.assessments.scores import ScoreSheet, library_level, score_sheet
+from thidua.assessments.score_cache import SheetReader, StoredSheet
 from thidua.criteria.services import scoring_library
 from thidua.periods.models import Period
-from thidua.periods.services import due_dates_by_criterion
 from thidua.results.models import GradeBand
 from thidua.units.models import Level, Unit, UnitKind
 
@@ -25,7 +24,7 @@ from thidua.units.models import Level, Unit, UnitKind
 class RankingRow:
     unit: Unit
     assessment: Assessment
-    sheet: ScoreSheet
+    sheet: StoredSheet
     rank: int = 0
     grade: GradeBand | None = None
 
@@ -108,36 +107,37 @@ def build_ranking(
     Ranks are computed among the rows returned, after filtering.
     """
     units = Unit.objects.active() if user is None else visible_units(user).filter(is_active=True)
-    units = units.filter(level=level).select_related("level", "kind", "parent")
+    units = units.filter(level=level).select_related("parent")
     if kind is not None:
         units = units.filter(kind=kind)
     if district is not None:
         units = units.filter(parent=district)
+    existing = {a.unit_id: a for a in Assessment.objects.filter(period=period, unit__in=units)}
     units = list(units.order_by("code"))
-    assessments = {
-        a.unit_id: a
-        for a in Assessment.objects.filter(period=period, unit__in=units).prefetch_related(
-            "entries"
-        )
-    }
-    due = due_dates_by_criterion(period)
-    bands = list(period.grade_bands.all())
-    rows = []
+    # Thousands of rows share one level and a few kinds: attach them instead of joining.
+    kinds = {item.pk: item for item in UnitKind.objects.filter(level=level)}
+    assessments = []
     for unit in units:
-        assessment = assessments.get(unit.pk) or Assessment(period=period, unit=unit)
+        unit.level, unit.kind = level, kinds[unit.kind_id]
+        assessment = existing.get(unit.pk) or Assessment(period=period, unit=unit)
         assessment.period, assessment.unit = period, unit
-        rows.append(RankingRow(unit, assessment, score_sheet(assessment, due=due)))
+        assessments.append(assessment)
+    reader = SheetReader(period)
+    sheets = reader.sheets(assessments)
+    # Highest bound first, each bound as an exact fraction once (not once per row).
+    bands = sorted(period.grade_bands.all(), key=lambda band: band.min_total, reverse=True)
+    bounds = [(Fraction(Decimal(band.min_total)), band) for band in bands]
+    rows = [RankingRow(a.unit, a, sheet) for a, sheet in zip(assessments, sheets, strict=True)]
     assign_ranks(rows)
     for row in rows:
-        row.grade = grade_for(row.total, bands)
+        row.grade = next((band for bound, band in bounds if row.total >= bound), None)
     rows.sort(key=lambda row: (row.rank, row.unit.code))
-    library = scoring_library(period.criteria_version)
     return Ranking(
         period=period,
         level=level,
-        criteria=list(library_level(library, level.code).criteria),
+        criteria=list(reader.level(level.code).criteria),
         rows=rows,
-        decimals=library.meta.display_decimals,
+        decimals=reader.decimals,
         kind=kind,
         district=district,
     )

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -16,8 +17,11 @@ from thidua.results.analysis import lost_total, ranking_losses, sheet_gaps, star
 from thidua.results.dashboard import dashboard_data
 from thidua.results.models import PublicResults
 from thidua.results.ranking import build_ranking, scored_levels
+from thidua.results.ranking_page import ranking_page
 from thidua.results.services import is_public, public_rankings, set_public_results
 from thidua.units.models import Level, Unit, UnitKind
+
+RANKING_PAGE_SIZE = 100
 
 
 def _period(period_code: str) -> Period:
@@ -60,6 +64,13 @@ def _filters(request, level: Level, access) -> dict:
         "district": district,
         "query": _query(kind, chosen_district),
     }
+
+
+def _page_query(request) -> str:
+    """The query string of the current filters, for links to other pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _query(kind, district) -> str:
@@ -114,21 +125,32 @@ def ranking(request, period_code, level_code):
     access = results_access.ranking_access(request.user, period)
     level = _level(period, access, level_code)
     filters = _filters(request, level, access)
-    result = build_ranking(
-        period,
-        level,
-        user=request.user if access.scoped_to_user else None,
-        kind=filters["kind"],
-        district=filters["district"],
-    )
-    rows = started(result.rows)
+    scope = {
+        "user": request.user if access.scoped_to_user else None,
+        "kind": filters["kind"],
+        "district": filters["district"],
+    }
+    # A national level has thousands of communes: the page shows RANKING_PAGE_SIZE of them,
+    # ranked by the database from the stored scores when it can rank exactly.
+    number = request.GET.get("page")
+    fast = ranking_page(period, level, number=number, per_page=RANKING_PAGE_SIZE, **scope)
+    if fast is not None:
+        result, page, not_started = fast.ranking, fast.page, fast.not_started
+        page_rows = result.rows
+    else:
+        result = build_ranking(period, level, **scope)
+        page = Paginator(started(result.rows), RANKING_PAGE_SIZE).get_page(number)
+        not_started = [row for row in result.rows if not row.assessment.pk]
+        page_rows = page.object_list
     ctx = {
         "period": period,
         "access": access,
         "level": level,
         "ranking": result,
-        "rows": [(row, access.may_open_sheet(row.unit)) for row in rows],
-        "not_started": [row for row in result.rows if not row.assessment.pk],
+        "page": page,
+        "page_query": _page_query(request),
+        "rows": [(row, access.may_open_sheet(row.unit)) for row in page_rows],
+        "not_started": not_started,
         "has_bands": period.grade_bands.exists(),
         "filtered": filters["kind"] is not None or filters["district"] is not None,
         **filters,

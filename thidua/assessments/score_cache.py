@@ -1,0 +1,291 @@
+"""Stored scores: each assessment keeps its computed totals so rankings need not rescore.
+
+The inputs stay the truth. `score_sheet` computes from them; what it found is kept on the
+assessment (`score_cache`, exact fractions as [numerator, denominator]; `final_total` and
+`self_total` as Decimals for queries) together with `score_key`, a fingerprint of what else
+the scores depend on (criteria version, the period's due dates, the unit's level).
+
+- The services that change inputs (`save_self_inputs`, the appraisal decisions) call
+  `refresh_scores` in their own transaction — explicitly, not through a signal.
+- Readers (`stored_sheet`) use the stored values only while `score_key` matches; otherwise
+  they score the inputs themselves, so a stale cache is slow, never wrong.
+- `recompute_scores` (also `manage.py recompute_scores`) rebuilds every stored value from
+  the inputs; running it twice writes the same values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from functools import cached_property, lru_cache
+
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+
+from thidua import scoring
+from thidua.assessments.models import STORED_SCORE_FIELDS, Assessment
+from thidua.assessments.scores import ScoreSheet, library_level, score_sheet
+from thidua.criteria.models import CriteriaSetVersion
+from thidua.criteria.services import scoring_library, version_to_dict
+from thidua.periods.models import Period
+from thidua.periods.services import due_dates_by_criterion
+
+TOTAL_PLACES = Decimal(10) ** -30  # the Decimal columns' places: rounding keeps the order
+
+
+# -- what the stored values depend on besides the entries ------------------------------
+
+
+@lru_cache(maxsize=64)
+def _published_digest(version_pk: int) -> str:
+    return f"v{version_pk}"
+
+
+def _version_digest(version: CriteriaSetVersion) -> str:
+    # A published version is immutable; a draft can change under the period, so its whole
+    # content is part of the key.
+    if version.status == CriteriaSetVersion.Status.PUBLISHED:
+        return _published_digest(version.pk)
+    content = json.dumps(version_to_dict(version), sort_keys=True, default=str)
+    return "d" + hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def period_key(period: Period, due: dict) -> str:
+    """The fingerprint of a period's scoring context (without the unit's level)."""
+    dates = sorted(
+        (code, deliverable, day.isoformat())
+        for code, by_deliverable in due.items()
+        for deliverable, day in by_deliverable.items()
+        if day is not None
+    )
+    digest = hashlib.sha256(json.dumps(dates).encode()).hexdigest()[:16]
+    return f"{_version_digest(period.criteria_version)}:{digest}"
+
+
+def score_key(period_fingerprint: str, level_code: str) -> str:
+    return f"{period_fingerprint}:{level_code}"
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def _pair(value: Fraction) -> list[int]:
+    return [value.numerator, value.denominator]
+
+
+def _total(result: scoring.LevelResult) -> list:
+    return [
+        *_pair(result.total),
+        *_pair(result.earned),
+        *_pair(result.applicable_max),
+        result.complete,
+    ]
+
+
+def _cell(result: scoring.CriterionResult) -> list:
+    return [result.status] if result.score is None else [result.status, *_pair(result.score)]
+
+
+def as_decimal(value: Fraction) -> Decimal:
+    with localcontext(prec=60):
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+            TOTAL_PLACES, rounding=ROUND_HALF_UP
+        )
+
+
+def cached_values(sheet: ScoreSheet, key: str) -> dict:
+    """The stored fields of an assessment whose score sheet is `sheet`."""
+    return {
+        "score_key": key,
+        "score_cache": {
+            "self": _total(sheet.self_total),
+            "final": _total(sheet.final_total),
+            "filled": sheet.filled_count,
+            "cells": {row.criterion.code: _cell(row.final_result) for row in sheet.rows},
+        },
+        "self_total": as_decimal(sheet.self_total.total),
+        "final_total": as_decimal(sheet.final_total.total),
+    }
+
+
+def key_for(assessment: Assessment, due: dict | None = None) -> str:
+    period = assessment.period
+    if due is None:
+        due = due_dates_by_criterion(period)
+    return score_key(period_key(period, due), assessment.unit.level.code)
+
+
+def refresh_scores(assessment: Assessment) -> None:
+    """Store the assessment's scores as its inputs give them now (call inside the service's
+    transaction, after the inputs are written)."""
+    fresh = Assessment.objects.select_related("period__criteria_version", "unit__level").get(
+        pk=assessment.pk
+    )
+    due = due_dates_by_criterion(fresh.period)
+    values = cached_values(score_sheet(fresh, due=due), key_for(fresh, due))
+    Assessment.objects.filter(pk=fresh.pk).update(**values)
+    for field, value in values.items():
+        setattr(assessment, field, value)
+
+
+def mark_stale(assessment_ids: Iterable[int]) -> int:
+    """For writers that change entries in bulk (a source-data import): one UPDATE that makes
+    readers score those assessments from their inputs until `recompute_scores` runs."""
+    return Assessment.objects.filter(pk__in=list(assessment_ids)).update(score_key="")
+
+
+def loaded_batches(
+    *, period: Period | None = None, assessment_ids: Iterable[int] | None = None, batch: int = 500
+) -> Iterator[list[Assessment]]:
+    """The assessments to recompute, in batches, each with its entries prefetched."""
+    assessments = Assessment.objects.all()
+    if period is not None:
+        assessments = assessments.filter(period=period)
+    if assessment_ids is not None:
+        assessments = assessments.filter(pk__in=list(assessment_ids))
+    ids = list(assessments.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        yield list(
+            Assessment.objects.filter(pk__in=ids[start : start + batch])
+            .select_related("period__criteria_version", "unit__level")
+            .prefetch_related("entries")
+            .order_by("pk")
+        )
+
+
+def recompute_scores(
+    *, period: Period | None = None, assessment_ids: Iterable[int] | None = None, batch: int = 500
+) -> int:
+    """Rebuild the stored scores of every assessment (of `period`, or of `assessment_ids`)
+    from the inputs; returns how many were written. Idempotent."""
+    contexts: dict[int, tuple[Period, dict, str]] = {}
+    written = 0
+    for chunk in loaded_batches(period=period, assessment_ids=assessment_ids, batch=batch):
+        for assessment in chunk:
+            if assessment.period_id not in contexts:
+                due = due_dates_by_criterion(assessment.period)
+                contexts[assessment.period_id] = (
+                    assessment.period,
+                    due,
+                    period_key(assessment.period, due),
+                )
+            shared_period, due, fingerprint = contexts[assessment.period_id]
+            assessment.period = shared_period
+            sheet = score_sheet(assessment, due=due)
+            values = cached_values(sheet, score_key(fingerprint, assessment.unit.level.code))
+            for field, value in values.items():
+                setattr(assessment, field, value)
+        with transaction.atomic():
+            Assessment.objects.bulk_update(chunk, STORED_SCORE_FIELDS)
+        written += len(chunk)
+    return written
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """The part of a `scoring.CriterionResult` that rankings and exports show."""
+
+    code: str
+    status: str
+    score: Fraction | None
+    max: Fraction
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    criterion: scoring.Criterion
+    final_result: StoredResult
+
+
+@dataclass(frozen=True)
+class StoredTotal:
+    total: Fraction
+    earned: Fraction
+    applicable_max: Fraction
+    complete: bool
+
+
+def _read_total(values: list) -> StoredTotal:
+    tn, td, en, ed, an, ad, complete = values
+    return StoredTotal(Fraction(tn, td), Fraction(en, ed), Fraction(an, ad), complete)
+
+
+class StoredSheet:
+    """Looks like a `ScoreSheet` to rankings, lists and exports: totals and final results
+    per criterion, read from the stored cache (criterion rows parsed only when asked)."""
+
+    def __init__(self, assessment, level: scoring.Level, decimals: int, cache: dict):
+        self.assessment = assessment
+        self.level = level
+        self.decimals = decimals
+        self._cache = cache
+        self.final_total = _read_total(cache["final"])
+
+    @cached_property
+    def self_total(self) -> StoredTotal:
+        return _read_total(self._cache["self"])
+
+    @property
+    def filled_count(self) -> int:
+        return self._cache["filled"]
+
+    @cached_property
+    def rows(self) -> list[StoredRow]:
+        cells = self._cache["cells"]
+        rows = []
+        for criterion in self.level.criteria:
+            cell = cells.get(criterion.code) or ["not_scored"]
+            score = Fraction(cell[1], cell[2]) if len(cell) == 3 else None
+            rows.append(
+                StoredRow(criterion, StoredResult(criterion.code, cell[0], score, criterion.points))
+            )
+        return rows
+
+    def fmt(self, value: Fraction | None) -> str:
+        return "—" if value is None else scoring.format_vi(value, self.decimals)
+
+
+class SheetReader:
+    """Stored sheets of many assessments of one period: the fingerprint and due dates are
+    read once; assessments whose stored values are stale are scored from their inputs."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.due = due_dates_by_criterion(period)
+        self.fingerprint = period_key(period, self.due)
+        self.library = scoring_library(period.criteria_version)
+        self.decimals = self.library.meta.display_decimals
+        self._levels: dict[str, scoring.Level] = {}
+
+    def level(self, code: str) -> scoring.Level:
+        if code not in self._levels:
+            self._levels[code] = library_level(self.library, code)
+        return self._levels[code]
+
+    def sheets(self, assessments: list[Assessment]) -> list[StoredSheet]:
+        """One stored sheet per assessment, in order (each with .period and .unit set)."""
+        outdated = [
+            a
+            for a in assessments
+            if a.pk and a.score_key != score_key(self.fingerprint, a.unit.level.code)
+        ]
+        if outdated:
+            prefetch_related_objects(outdated, "entries")
+        result = []
+        for assessment in assessments:
+            level_code = assessment.unit.level.code
+            key = score_key(self.fingerprint, level_code)
+            if assessment.pk and assessment.score_key == key:
+                cache = assessment.score_cache
+            else:
+                # Never stored, or stored under other due dates or criteria: score now.
+                cache = cached_values(score_sheet(assessment, due=self.due), key)["score_cache"]
+            result.append(StoredSheet(assessment, self.level(level_code), self.decimals, cache))
+        return result
