@@ -173,6 +173,10 @@ THIDUA_EVIDENCE_MAX_BYTES = env_int("THIDUA_EVIDENCE_MAX_MB", 25) * 1024 * 1024
 THIDUA_EVIDENCE_MAX_VIDEO_BYTES = env_int("THIDUA_EVIDENCE_MAX_VIDEO_MB", 1024) * 1024 * 1024
 # Excel files uploaded back for the offline round trip.
 THIDUA_WORKBOOK_MAX_BYTES = env_int("THIDUA_WORKBOOK_MAX_MB", 5) * 1024 * 1024
+# A source-data import changing more assessments than this leaves storing their fresh scores
+# to `manage.py recompute_scores --stale` (deploy/thidua-recompute.timer) instead of the
+# request; meanwhile they are scored from their inputs when read (~5 ms each).
+THIDUA_INLINE_RECOMPUTE_LIMIT = env_int("THIDUA_INLINE_RECOMPUTE_LIMIT", 2000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("THIDUA_SECURE_COOKIES", default=not DEBUG)

@@ -233,3 +233,45 @@ def test_assessments_marked_stale_by_a_bulk_writer_are_scored_from_their_inputs(
     assert after == computed_ranking(demo, level)
     recompute_scores(assessment_ids=[changed.pk])
     assert_stored_equals_computed([changed])
+
+
+@pytest.mark.django_db
+def test_a_source_import_stores_fresh_scores_once_it_commits(
+    units, period, django_capture_on_commit_callbacks
+):
+    from thidua.sources.demo import import_demo_source_data
+
+    create_demo_users()
+    admin = User.objects.get(username="quantri")
+    fill_demo_assessments(period, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = import_demo_source_data(period, admin)
+    assert applied.changed_count > 0
+    assert assert_stored_equals_computed(Assessment.objects.filter(period=period)) >= 16
+
+
+@pytest.mark.django_db
+def test_a_large_source_import_is_read_exactly_until_the_timer_stores_its_scores(
+    units, period, settings, django_capture_on_commit_callbacks
+):
+    from thidua.sources.demo import import_demo_source_data
+
+    settings.THIDUA_INLINE_RECOMPUTE_LIMIT = 0  # as if it changed more than a request may
+    create_demo_users()
+    admin = User.objects.get(username="quantri")
+    fill_demo_assessments(period, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_demo_source_data(period, admin)
+    stale_count = Assessment.objects.filter(period=period, score_key="").count()
+    assert stale_count > 0
+    for level in scored_levels(period):
+        assert cached_ranking(period, level) == computed_ranking(period, level)
+
+    out = io.StringIO()
+    call_command("recompute_scores", "--stale", stdout=out)
+    assert f"của {stale_count} bản" in out.getvalue()
+    assert not Assessment.objects.filter(period=period, score_key="").exists()
+    assert assert_stored_equals_computed(Assessment.objects.filter(period=period)) >= 16
+    out = io.StringIO()
+    call_command("recompute_scores", "--stale", stdout=out)
+    assert "của 0 bản" in out.getvalue()

@@ -14,6 +14,10 @@ PRODUCTION_ENV = {
     "THIDUA_ALLOWED_HOSTS": "thidua.soctrang.gov.vn",
     "THIDUA_CSRF_TRUSTED_ORIGINS": "https://thidua.soctrang.gov.vn",
     "THIDUA_BEHIND_PROXY": "1",
+    # As copied from .env.example: empty means "the default", i.e. on in production.
+    "THIDUA_SECURE_COOKIES": "",
+    "THIDUA_SSL_REDIRECT": "",
+    "THIDUA_HSTS_SECONDS": "",
 }
 # pytest-env switches HTTPS off for the test client; a real deployment does not.
 TEST_ONLY = ("THIDUA_SSL_REDIRECT", "THIDUA_SECURE_COOKIES", "THIDUA_HSTS_SECONDS", "THIDUA_DEBUG")

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from thidua.assessments.models import Assessment, CriterionEntry
+from thidua.assessments.score_cache import mark_stale, recompute_scores
 from thidua.criteria.services import scoring_library
 from thidua.periods.models import Period
 from thidua.sources import bulk
@@ -253,7 +256,11 @@ def confirm_import(*, source_import: SourceImport, user) -> SourceImport:
                     for row in plan.finalized_rows
                 ]
             )
-        _write(plan, locked, user, now)
+        rescored = _write(plan, locked, user, now)
+        # Verified inputs changed in bulk: the stored scores of those assessments are stale
+        # from this transaction on (readers rescore them from the inputs, so never wrong).
+        mark_stale(rescored)
+        transaction.on_commit(partial(_recompute_after_import, rescored))
         locked.status = SourceImport.Status.APPLIED
         locked.decided_by = user
         locked.decided_at = now
@@ -268,9 +275,19 @@ def confirm_import(*, source_import: SourceImport, user) -> SourceImport:
     return locked
 
 
-def _write(plan: Plan, source_import: SourceImport, user, now) -> None:
+def _recompute_after_import(assessment_ids: set[int]) -> None:
+    """Store fresh scores for the assessments an import changed, right after it commits —
+    unless there are too many for one request: then `manage.py recompute_scores --stale`
+    (the systemd timer in deploy/, every few minutes) does it, and until then the readers
+    score those assessments from their inputs (slower, still exact)."""
+    if len(assessment_ids) <= settings.THIDUA_INLINE_RECOMPUTE_LIMIT:
+        recompute_scores(assessment_ids=assessment_ids)
+
+
+def _write(plan: Plan, source_import: SourceImport, user, now) -> set[int]:
     """Write a plan: missing assessments and entries, changed entries, cleared entries,
-    and one history record for each row written (see `thidua.sources.bulk`)."""
+    and one history record for each row written (see `thidua.sources.bulk`). Returns the
+    ids of the assessments whose verified inputs changed."""
     reason = change_reason(source_import)
     user_id = user.pk if user is not None else None
     history = {"user": user, "reason": reason, "date": now}
@@ -297,6 +314,7 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> None:
         "updated_at": now,
     }
     new_rows, value_rows, flag_rows = [], [], []
+    rescored: set[int] = set()
     for row in plan.rows:
         value = row.value
         if row.entry is None:
@@ -305,8 +323,10 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> None:
             )
         elif row.value_changes:
             value_rows.append((row.entry.id, value.inputs, row.discrepancy))
+            rescored.add(row.entry.assessment_id)
         elif row.writes:
             flag_rows.append((row.entry.id, row.discrepancy))
+    rescored.update(assessment_id for assessment_id, *_ in new_rows)
     if new_rows:
         template = CriterionEntry(revision=1, **verified)
         bulk.insert_rows(
@@ -353,6 +373,8 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> None:
         bulk.update_rows(CriterionEntry, cleared, [], [(pk,) for pk in ids], increment=increment)
         history["reason"] = change_reason(source_import, " (bỏ giá trị lần nhập trước)")
         bulk.copy_to_history(CriterionEntry, ids, history_type="~", **history)
+        rescored.update(entry.assessment_id for entry in plan.clears)
+    return rescored
 
 
 def discard_import(*, source_import: SourceImport, user) -> SourceImport:
