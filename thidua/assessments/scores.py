@@ -95,23 +95,13 @@ def level_total(
     entered: 0 points, and the total is not complete. The arithmetic is score_level's
     (tests/assessments/test_score_cache.py checks both agree on the demo data).
     """
-    if na_policy not in ("rescale", "full_points"):
-        raise ValueError(f"unknown na_policy {na_policy!r}")
-    counted, earned, applicable = [], Fraction(0), Fraction(0)
-    for criterion, result in zip(level.criteria, results, strict=True):
-        if result.status in ("not_scored", "needs_na"):
-            result = scoring.CriterionResult(criterion.code, "not_scored", None, result.max, "")
-        counted.append(result)
-        if result.status == "na":
-            if na_policy == "full_points":
-                earned += criterion.points
-                applicable += criterion.points
-            continue
-        applicable += criterion.points
-        earned += result.score or 0
-    total = earned * level.scale / applicable if applicable else Fraction(0)
-    complete = all(result.status in ("scored", "na") for result in counted)
-    return scoring.LevelResult(counted, total, earned, applicable, complete)
+    counted = [
+        scoring.CriterionResult(criterion.code, "not_scored", None, result.max, "")
+        if result.status in ("not_scored", "needs_na")
+        else result
+        for criterion, result in zip(level.criteria, results, strict=True)
+    ]
+    return scoring.total_level(level, counted, na_policy=na_policy)
 
 
 def score_sheet(assessment: Assessment, *, due: dict | None = None) -> ScoreSheet:

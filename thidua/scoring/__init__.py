@@ -5,7 +5,13 @@ Vietnamese explanations out. See shared/spec/scoring-rules.md and docs/library-f
 """
 
 from thidua.scoring import kinds  # noqa: F401  (registers every rule kind)
-from thidua.scoring.engine import CriterionResult, LevelResult, score_criterion, score_level
+from thidua.scoring.engine import (
+    CriterionResult,
+    LevelResult,
+    score_criterion,
+    score_level,
+    total_level,
+)
 from thidua.scoring.errors import InputError, LibraryError
 from thidua.scoring.fields import ChoiceOption, InputField
 from thidua.scoring.kinds.base import Rule
@@ -43,4 +49,5 @@ __all__ = [
     "score_criterion",
     "score_level",
     "to_fraction",
+    "total_level",
 ]

@@ -88,12 +88,21 @@ def score_level(
         if code not in codes:
             message = f"Tiêu chí không thuộc cấp {level.code} (các tiêu chí: {', '.join(codes)})"
             raise InputError(str(code), None, message)
-    results, earned, applicable = [], Fraction(0), Fraction(0)
-    for criterion in level.criteria:
-        result = score_criterion(
-            criterion, (inputs_by_code or {}).get(criterion.code), decimals=decimals
-        )
-        results.append(result)
+    results = [
+        score_criterion(criterion, (inputs_by_code or {}).get(criterion.code), decimals=decimals)
+        for criterion in level.criteria
+    ]
+    return total_level(level, results, na_policy=na_policy)
+
+
+def total_level(
+    level: Level, results: list[CriterionResult], *, na_policy: str = "rescale"
+) -> LevelResult:
+    """The level's total from its criteria's results (one per criterion, in level order)."""
+    if na_policy not in ("rescale", "full_points"):
+        raise ValueError(f"unknown na_policy {na_policy!r}")
+    earned, applicable = Fraction(0), Fraction(0)
+    for criterion, result in zip(level.criteria, results, strict=True):
         if result.status == "na":
             if na_policy == "full_points":
                 earned += criterion.points
