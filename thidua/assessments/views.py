@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -55,12 +56,18 @@ def _panel(access, row, due, evidence_items, form=None):
             criterion=criterion,
             due=due.get(criterion.code, {}),
         )
+    assessment = access.assessment
     return {
         "row": row,
         "criterion": criterion,
         "form": form,
         "access": access,
         "evidence_items": evidence_items,
+        # Reversed once here: the form uses it twice (action and hx-post), 14 forms a page.
+        "save_url": reverse(
+            "assessments:save",
+            args=[assessment.period.code, assessment.unit.code, criterion.code],
+        ),
     }
 
 
@@ -69,8 +76,8 @@ def assessment_detail(request, period_code, unit_code):
     """The unit's workspace: where it stands, what is missing, and every criterion's form."""
     access = get_assessment_for_user(request.user, period_code, unit_code)
     assessment = access.assessment
-    sheet = score_sheet(assessment)
     due = due_dates_by_criterion(assessment.period)
+    sheet = score_sheet(assessment, due=due)
     evidence = evidence_for(assessment) if assessment.pk else {}
     panels = [_panel(access, row, due, evidence.get(row.criterion.code, [])) for row in sheet.rows]
     ctx = {
@@ -149,11 +156,11 @@ def criterion_save(request, period_code, unit_code, criterion_code):
 def criterion_panel(request, period_code, unit_code, criterion_code):
     """One criterion's panel, freshly loaded (after a conflict the user reloads just this)."""
     access = get_assessment_for_user(request.user, period_code, unit_code)
-    sheet = score_sheet(access.assessment)
+    due = due_dates_by_criterion(access.assessment.period)
+    sheet = score_sheet(access.assessment, due=due)
     row = next((r for r in sheet.rows if r.criterion.code == criterion_code), None)
     if row is None:
         return render(request, "404.html", status=404)
-    due = due_dates_by_criterion(access.assessment.period)
     evidence = evidence_for(access.assessment) if access.assessment.pk else {}
     ctx = _panel(access, row, due, evidence.get(criterion_code, []))
     return render(request, "assessments/_criterion_panel.html", {"panel": ctx, **ctx})
