@@ -8,7 +8,13 @@ from simple_history.models import HistoricalRecords
 from thidua.periods.models import Period
 from thidua.units.models import Unit
 
-STORED_SCORE_FIELDS = ("score_key", "score_cache", "self_total", "final_total")
+STORED_SCORE_FIELDS = (
+    "score_key",
+    "score_cache",
+    "self_total",
+    "final_total",
+    "scores_changed_at",
+)
 
 
 class Assessment(models.Model):
@@ -55,6 +61,10 @@ class Assessment(models.Model):
     final_total = models.DecimalField(
         _("final total"), max_digits=40, decimal_places=30, null=True, blank=True
     )
+    # Set by every write of the stored scores: cached result pages are keyed on it.
+    scores_changed_at = models.DateTimeField(
+        _("scores changed at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=list(STORED_SCORE_FIELDS))
 
@@ -63,7 +73,12 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique_per_period")
         ]
-        indexes = [models.Index(fields=["period", "final_total"], name="assessment_period_total")]
+        indexes = [
+            models.Index(fields=["period", "final_total"], name="assessment_period_total"),
+            # The latest of each, per period: the stamp of cached result pages.
+            models.Index(fields=["period", "updated_at"], name="assessment_period_updated"),
+            models.Index(fields=["period", "scores_changed_at"], name="assessment_period_scored"),
+        ]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
 

@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
 from thidua import scoring
 from thidua.assessments.models import STORED_SCORE_FIELDS, Assessment
@@ -109,6 +110,8 @@ def cached_values(sheet: ScoreSheet, key: str) -> dict:
         },
         "self_total": as_decimal(sheet.self_total.total),
         "final_total": as_decimal(sheet.final_total.total),
+        # Cached ranking pages are keyed on the latest of these (thidua.results.page_cache).
+        "scores_changed_at": timezone.now(),
     }
 
 
@@ -135,7 +138,9 @@ def refresh_scores(assessment: Assessment) -> None:
 def mark_stale(assessment_ids: Iterable[int]) -> int:
     """For writers that change entries in bulk (a source-data import): one UPDATE that makes
     readers score those assessments from their inputs until `recompute_scores` runs."""
-    return Assessment.objects.filter(pk__in=list(assessment_ids)).update(score_key="")
+    return Assessment.objects.filter(pk__in=list(assessment_ids)).update(
+        score_key="", scores_changed_at=timezone.now()
+    )
 
 
 def loaded_batches(
@@ -217,6 +222,13 @@ def _read_total(values: list) -> StoredTotal:
     return StoredTotal(Fraction(tn, td), Fraction(en, ed), Fraction(an, ad), complete)
 
 
+@lru_cache(maxsize=8192)
+def _stored_result(code: str, cell: tuple, points: Fraction) -> StoredResult:
+    # Thousands of sheets share a few values per criterion: parse each once (immutable).
+    score = Fraction(cell[1], cell[2]) if len(cell) == 3 else None
+    return StoredResult(code, cell[0], score, points)
+
+
 class StoredSheet:
     """Looks like a `ScoreSheet` to rankings, lists and exports: totals and final results
     per criterion, read from the stored cache (criterion rows parsed only when asked)."""
@@ -239,14 +251,17 @@ class StoredSheet:
     @cached_property
     def rows(self) -> list[StoredRow]:
         cells = self._cache["cells"]
-        rows = []
-        for criterion in self.level.criteria:
-            cell = cells.get(criterion.code) or ["not_scored"]
-            score = Fraction(cell[1], cell[2]) if len(cell) == 3 else None
-            rows.append(
-                StoredRow(criterion, StoredResult(criterion.code, cell[0], score, criterion.points))
+        return [
+            StoredRow(
+                criterion,
+                _stored_result(
+                    criterion.code,
+                    tuple(cells.get(criterion.code) or ("not_scored",)),
+                    criterion.points,
+                ),
             )
-        return rows
+            for criterion in self.level.criteria
+        ]
 
     def fmt(self, value: Fraction | None) -> str:
         return "—" if value is None else scoring.format_vi(value, self.decimals)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -87,8 +88,12 @@ def format_number(value, places: int | None) -> str:
     return scoring.format_vi(as_fraction(value), places)
 
 
+@lru_cache(maxsize=8192)
 def to_decimal(value: Fraction | Decimal | int) -> Decimal:
-    """Exact enough for a spreadsheet: half-up to 6 places (the display rounds further)."""
+    """Exact enough for a spreadsheet: half-up to 6 places (the display rounds further).
+
+    Memoized: a national export writes 300,000 scores drawn from a few hundred values
+    (equal numbers hash alike whatever their type, and give the same Decimal)."""
     return Decimal(scoring.decimal_str(as_fraction(value), 6))
 
 

@@ -112,7 +112,12 @@ def build_ranking(
         units = units.filter(kind=kind)
     if district is not None:
         units = units.filter(parent=district)
-    existing = {a.unit_id: a for a in Assessment.objects.filter(period=period, unit__in=units)}
+    # Thousands of rows: leave out the columns no ranking shows (timestamps and Decimal
+    # totals are the slowest values to load; the exact totals come from score_cache).
+    found = Assessment.objects.filter(period=period, unit__in=units).defer(
+        "created_at", "updated_at", "scores_changed_at", "self_total", "final_total"
+    )
+    existing = {a.unit_id: a for a in found}
     units = list(units.order_by("code"))
     # Thousands of rows share one level and a few kinds: attach them instead of joining.
     kinds = {item.pk: item for item in UnitKind.objects.filter(level=level)}

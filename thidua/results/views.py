@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from thidua.results import access as results_access
 from thidua.results.analysis import lost_total, ranking_losses, sheet_gaps, started
 from thidua.results.dashboard import dashboard_data
 from thidua.results.models import PublicResults
+from thidua.results.page_cache import cached_content, ranking_key
 from thidua.results.ranking import build_ranking, scored_levels
 from thidua.results.ranking_page import ranking_page
 from thidua.results.services import is_public, public_rankings, set_public_results
@@ -124,6 +127,15 @@ def ranking(request, period_code, level_code):
     period = _period(period_code)
     access = results_access.ranking_access(request.user, period)
     level = _level(period, access, level_code)
+    # Fifty reviewers paging through thousands of communes ask for the same pages: the
+    # content is rendered once per state of the scores (see page_cache).
+    key = ranking_key(request, period, level, access)
+    content = cached_content(key, lambda: _ranking_content(request, period, access, level))
+    ctx = {"period": period, "level": level, "content": mark_safe(content)}
+    return render(request, "results/ranking.html", ctx)
+
+
+def _ranking_content(request, period, access, level) -> str:
     filters = _filters(request, level, access)
     scope = {
         "user": request.user if access.scoped_to_user else None,
@@ -155,7 +167,7 @@ def ranking(request, period_code, level_code):
         "filtered": filters["kind"] is not None or filters["district"] is not None,
         **filters,
     }
-    return render(request, "results/ranking.html", ctx)
+    return render_to_string("results/_ranking_content.html", ctx, request=request)
 
 
 @login_required
