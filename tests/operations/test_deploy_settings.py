@@ -20,7 +20,14 @@ PRODUCTION_ENV = {
     "THIDUA_HSTS_SECONDS": "",
 }
 # pytest-env switches HTTPS off for the test client; a real deployment does not.
-TEST_ONLY = ("THIDUA_SSL_REDIRECT", "THIDUA_SECURE_COOKIES", "THIDUA_HSTS_SECONDS", "THIDUA_DEBUG")
+# The browser tests' Playwright fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this process.
+TEST_ONLY = (
+    "THIDUA_SSL_REDIRECT",
+    "THIDUA_SECURE_COOKIES",
+    "THIDUA_HSTS_SECONDS",
+    "THIDUA_DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def check_deploy(extra_env):
