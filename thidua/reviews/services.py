@@ -18,6 +18,8 @@ Decisions (documented in README.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -32,6 +34,7 @@ from thidua.periods.models import Period
 from thidua.reviews.access import (
     FINALIZE_STATES,
     RETURN_STATES,
+    ReviewAccess,
     ReviewForbidden,
     review_access,
 )
@@ -93,25 +96,72 @@ def _period_line(assessment: Assessment) -> str:
 # --- transitions -------------------------------------------------------------------------
 
 
+@contextmanager
+def _transition(
+    assessment: Assessment,
+    user,
+    *,
+    allowed: Callable[[ReviewAccess], bool],
+    forbidden: str,
+    from_states: Collection[str] | Callable[[ReviewAccess], Collection[str]],
+    verb: str,
+    needs_open_period: str | None = None,
+    needs_decisions: str | None = None,
+) -> Iterator[tuple[Assessment, ReviewAccess]]:
+    """The checks every state change makes, in one transaction on the locked assessment.
+
+    In this order (the first broken rule is the one reported):
+
+    1. `allowed(access)`, else `ReviewForbidden(forbidden)`;
+    2. the period is open or under review;
+    3. with `needs_open_period`: the period is open, else that refusal;
+    4. the assessment's state is in `from_states` (or `from_states(access)`), else
+       "Không thể {verb} bản đánh giá …";
+    5. with `needs_decisions`: every criterion is decided and scored, else that refusal
+       followed by the list of what is missing.
+
+    Yields the locked assessment and the caller's access. The body makes its own checks,
+    saves the new state and mails (`send_later`, after commit); anything it raises rolls
+    the whole transition back. Once committed, the caller's `assessment` is refreshed.
+    """
+    with transaction.atomic():
+        locked = _lock(assessment)
+        access = review_access(user, locked)
+        if not allowed(access):
+            raise ReviewForbidden(forbidden)
+        _require_active_period(locked)
+        if needs_open_period and locked.period.state != Period.State.OPEN:
+            raise ReviewRefused(needs_open_period)
+        if callable(from_states):
+            from_states = from_states(access)
+        if locked.state not in from_states:
+            _refuse_state(locked, verb)
+        if needs_decisions:
+            problems = _undecided(locked)
+            if problems:
+                raise ReviewRefused(f"{needs_decisions} {'; '.join(problems)}")
+        yield locked, access
+    assessment.refresh_from_db()
+
+
 def return_assessment(
     assessment: Assessment, user, comments: dict[str, str] | None = None, general_comment=""
 ) -> Assessment:
     """Send a submitted (or verified) assessment back to the unit: → draft, with comments."""
     comments = {code: text.strip() for code, text in (comments or {}).items() if text.strip()}
     general_comment = (general_comment or "").strip()
-    with transaction.atomic():
-        locked = _lock(assessment)
-        access = review_access(user, locked)
-        if not access.can_return:
-            raise ReviewForbidden("Bạn không được trả lại bản đánh giá này")
-        _require_active_period(locked)
-        if locked.period.state != Period.State.OPEN:
-            raise ReviewRefused(
-                "Kỳ đánh giá đã chuyển sang thẩm định: đơn vị không sửa được nữa nên không "
-                "trả lại được. Hãy điều chỉnh số liệu thẩm định kèm lý do."
-            )
-        if locked.state not in RETURN_STATES[access.role]:
-            _refuse_state(locked, "trả lại")
+    with _transition(
+        assessment,
+        user,
+        allowed=lambda access: access.can_return,
+        forbidden="Bạn không được trả lại bản đánh giá này",
+        needs_open_period=(
+            "Kỳ đánh giá đã chuyển sang thẩm định: đơn vị không sửa được nữa nên không "
+            "trả lại được. Hãy điều chỉnh số liệu thẩm định kèm lý do."
+        ),
+        from_states=lambda access: RETURN_STATES[access.role],
+        verb="trả lại",
+    ) as (locked, access):
         unknown = sorted(set(comments) - set(access.level_codes))
         if unknown:
             raise ReviewRefused(f"Tiêu chí không thuộc cấp của đơn vị: {', '.join(unknown)}.")
@@ -148,26 +198,20 @@ def return_assessment(
             + "\n\nĐơn vị sửa theo ý kiến rồi thủ trưởng nộp lại."
             + (" Đã quá hạn nộp: đơn vị cần quản trị hệ thống gia hạn để nộp lại." if late else ""),
         )
-    assessment.refresh_from_db()
     return assessment
 
 
 def verify_by_district(assessment: Assessment, user) -> Assessment:
     """The district has checked its commune: submitted → verified."""
-    with transaction.atomic():
-        locked = _lock(assessment)
-        access = review_access(user, locked)
-        if not access.can_verify_district:
-            raise ReviewForbidden("Chỉ thẩm định viên cấp huyện xác minh được xã của huyện")
-        _require_active_period(locked)
-        if locked.state != State.SUBMITTED:
-            _refuse_state(locked, "xác minh")
-        problems = _undecided(locked)
-        if problems:
-            raise ReviewRefused(
-                "Chưa xác minh được: mọi tiêu chí cần có quyết định thẩm định. "
-                + "; ".join(problems)
-            )
+    with _transition(
+        assessment,
+        user,
+        allowed=lambda access: access.can_verify_district,
+        forbidden="Chỉ thẩm định viên cấp huyện xác minh được xã của huyện",
+        from_states=(State.SUBMITTED,),
+        verb="xác minh",
+        needs_decisions="Chưa xác minh được: mọi tiêu chí cần có quyết định thẩm định.",
+    ) as (locked, _):
         _save_state(locked, State.VERIFIED, user, "verify_district")
         send_later(
             _provincial_recipients(),
@@ -175,27 +219,23 @@ def verify_by_district(assessment: Assessment, user) -> Assessment:
             f"{_period_line(locked)}\n\nUBND {locked.unit.parent.name} đã xác minh bản đánh giá "
             "của xã; bản đánh giá chờ Sở TT&TT hoàn tất thẩm định.",
         )
-    assessment.refresh_from_db()
     return assessment
 
 
 def finalize(assessment: Assessment, user) -> Assessment:
     """The province confirms the result: submitted or verified → finalized."""
-    with transaction.atomic():
-        locked = _lock(assessment)
-        access = review_access(user, locked)
-        if not access.can_finalize:
-            raise ReviewForbidden("Chỉ thẩm định viên cấp tỉnh hoàn tất được thẩm định")
-        _require_active_period(locked)
-        if locked.state not in FINALIZE_STATES:
-            _refuse_state(locked, "hoàn tất thẩm định")
-        problems = _undecided(locked)
-        if problems:
-            raise ReviewRefused(
-                "Chưa hoàn tất được: mọi tiêu chí cần có quyết định thẩm định "
-                "(dùng «Chấp nhận tất cả tiêu chí còn lại» cho các tiêu chí không cần sửa). "
-                + "; ".join(problems)
-            )
+    with _transition(
+        assessment,
+        user,
+        allowed=lambda access: access.can_finalize,
+        forbidden="Chỉ thẩm định viên cấp tỉnh hoàn tất được thẩm định",
+        from_states=FINALIZE_STATES,
+        verb="hoàn tất thẩm định",
+        needs_decisions=(
+            "Chưa hoàn tất được: mọi tiêu chí cần có quyết định thẩm định "
+            "(dùng «Chấp nhận tất cả tiêu chí còn lại» cho các tiêu chí không cần sửa)."
+        ),
+    ) as (locked, _):
         reason = "finalize"
         if locked.unit.parent_id and locked.state != State.VERIFIED:
             reason = "finalize (xã chưa được huyện xác minh)"
@@ -209,21 +249,20 @@ def finalize(assessment: Assessment, user) -> Assessment:
             f"{sheet.fmt(sheet.final_total.total)} / 100. Lý do điều chỉnh từng tiêu chí "
             "có trên trang tự đánh giá của đơn vị.",
         )
-    assessment.refresh_from_db()
     return assessment
 
 
 def reopen(assessment: Assessment, user, reason: str) -> Assessment:
     """The province reopens a finalized review, with a reason: finalized → submitted."""
     reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = _lock(assessment)
-        access = review_access(user, locked)
-        if not access.can_reopen:
-            raise ReviewForbidden("Chỉ thẩm định viên cấp tỉnh mở lại được thẩm định")
-        _require_active_period(locked)
-        if locked.state != State.FINALIZED:
-            _refuse_state(locked, "mở lại")
+    with _transition(
+        assessment,
+        user,
+        allowed=lambda access: access.can_reopen,
+        forbidden="Chỉ thẩm định viên cấp tỉnh mở lại được thẩm định",
+        from_states=(State.FINALIZED,),
+        verb="mở lại",
+    ) as (locked, _):
         if not reason:
             raise ReasonRequired("Cần ghi lý do mở lại thẩm định.")
         _save_state(locked, State.SUBMITTED, user, f"reopen: {reason}")
@@ -232,7 +271,6 @@ def reopen(assessment: Assessment, user, reason: str) -> Assessment:
             f"Thẩm định của {locked.unit.display_name} được mở lại",
             f"{_period_line(locked)}\n\nSở TT&TT mở lại thẩm định. Lý do: {reason}",
         )
-    assessment.refresh_from_db()
     return assessment
 
 
