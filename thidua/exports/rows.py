@@ -166,18 +166,24 @@ def ranking_report(ranking, *, detail: bool = True) -> Report:
 def ranking_rows(ranking, criteria, with_district: bool, with_grade: bool) -> Iterator[list]:
     started = [row for row in ranking.rows if row.assessment.pk]
     not_started = [row for row in ranking.rows if not row.assessment.pk]
+    codes = [criterion.code for criterion in criteria]
+    preliminary = ranking.is_preliminary
     for position, row in enumerate([*started, *not_started], start=1):
-        results = {score_row.criterion.code: score_row.final_result for score_row in row.sheet.rows}
-        cells = [position, row.rank if row.assessment.pk else None, row.unit.code, row.unit.name]
-        if with_district:
-            cells.append(row.unit.parent.name if row.unit.parent_id else "")
         took_part = row.assessment.pk is not None
-        for criterion in criteria:
-            cells.append(_criterion_cell(results.get(criterion.code)) if took_part else None)
+        unit = row.unit
+        cells = [position, row.rank if took_part else None, unit.code, unit.name]
+        if with_district:
+            cells.append(unit.parent.name if unit.parent_id else "")
+        if codes and took_part:
+            # Criterion rows are parsed from the stored sheet only when they are shown.
+            results = {item.criterion.code: item.final_result for item in row.sheet.rows}
+            cells += [_criterion_cell(results.get(code)) for code in codes]
+        elif codes:
+            cells += [None] * len(codes)
         cells.append(row.total if took_part else None)
         if with_grade:
             cells.append(row.grade.name if row.grade and took_part else "")
-        cells.append(row_status(row, ranking.is_preliminary))
+        cells.append(row_status(row, preliminary))
         yield cells
 
 
