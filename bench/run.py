@@ -77,6 +77,7 @@ def measure_recompute(period) -> dict:
 
 
 def sessions(username: str, count: int) -> list[str]:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
@@ -86,7 +87,7 @@ def sessions(username: str, count: int) -> list[str]:
     for _ in range(count):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         keys.append(store.session_key)
@@ -238,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from bench import generate
+    from thidua.assessments.models import Assessment
+    from thidua.assessments.score_cache import recompute_scores
     from thidua.periods.models import Period
 
     wanted = set(args.only or ["recompute", "pages", "export", "upload", "import"])
@@ -251,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         generate.generate()
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     period = Period.objects.select_related("criteria_version").get(code=generate.PERIOD_CODE)
+    if Assessment.objects.filter(period=period, score_key="").exists():
+        # The generator writes rows directly; the services would have stored every score.
+        print("Storing the scores of the generated assessments (not measured)…", flush=True)
+        recompute_scores(period=period)
     if connection.vendor == "postgresql":
         # Runs roll their writes back; where autovacuum is off (as on some CI machines) the
         # dead rows of earlier runs would slow this one. Measure on vacuumed, analyzed tables.

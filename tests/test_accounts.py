@@ -48,3 +48,27 @@ def test_weak_passwords_are_refused_on_change(client):
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_session_user_comes_with_the_membership_in_one_query(
+    client, units, django_assert_num_queries
+):
+    from django.contrib.auth import get_user
+    from django.contrib.auth.models import User
+
+    from thidua.accounts.backends import MembershipBackend
+    from thidua.accounts.models import Membership, Role
+    from thidua.units.models import Unit
+
+    user = User.objects.create_user("canbo", password="x-Strong-Pass-1")
+    Membership.objects.create(user=user, role=Role.UNIT_EDITOR, unit=Unit.objects.get(code="31498"))
+    backend = MembershipBackend()
+    with django_assert_num_queries(1):
+        loaded = backend.get_user(user.pk)
+        assert (loaded.membership.role, loaded.membership.unit.level.code) == ("unit_editor", "xa")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
+    assert backend.get_user(10**9) is None
+    client.force_login(user, backend="thidua.accounts.backends.MembershipBackend")
+    assert get_user(client).is_anonymous  # inactive: the session no longer logs in
