@@ -1,8 +1,9 @@
 """The ranking page's content is cached (see thidua.results.page_cache) and every path that
 changes what it shows gives a fresh page: input saves, appraisals, recomputes, mark_stale,
-state changes, new assessments."""
+state changes, new assessments, grade bands, due dates."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +12,8 @@ from django.urls import reverse
 from thidua.assessments.models import Assessment, CriterionEntry
 from thidua.assessments.score_cache import mark_stale, recompute_scores
 from thidua.assessments.services import save_self_inputs
+from thidua.results.models import GradeBand
+from thidua.results.page_cache import period_stamp
 from thidua.reviews import services as reviews
 
 from .helpers import make_assessment
@@ -113,3 +116,41 @@ def test_each_viewer_gets_their_own_content(client, cast, period, ranked):
     assert '<select name="district"' in client.get(url).content.decode()
     client.force_login(cast["district"])  # held to their district: no district filter
     assert '<select name="district"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_grade_bands_and_due_dates_give_a_fresh_page(client, period, ranked):
+    band = GradeBand.objects.create(period=period, name="Hạng Thử", min_total=0)
+    graded = table(client, period)
+    assert "Hạng Thử" in row(graded, OWN)
+    band.name = "Hạng Đổi"
+    band.save()
+    assert "Hạng Đổi" in row(table(client, period), OWN)
+    band.min_total = Decimal("100.5")  # above any total
+    band.save()
+    assert "Hạng Đổi" not in row(table(client, period), OWN)
+
+    stamp = period_stamp(period)
+    due = period.due_dates.first()
+    assert due is not None, "the 2435 demo period has deadline criteria"
+    due.due_on = due.due_on.replace(year=due.due_on.year + 1)
+    due.save()
+    assert period_stamp(period) != stamp
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_assessments_read_only(client, cast, period, ranked):
+    """The cache never sees an assessment deleted or an entry changed behind the services."""
+    admin = cast["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    change = reverse("admin:assessments_assessment_change", args=[ranked.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    assert 'name="state"' not in page.content.decode()  # shown, not editable
+    assert client.post(change, {"state": "finalized"}).status_code == 403
+    delete = reverse("admin:assessments_assessment_delete", args=[ranked.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    ranked.refresh_from_db()
+    assert ranked.state != Assessment.State.FINALIZED

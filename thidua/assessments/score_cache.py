@@ -46,7 +46,7 @@ def _published_digest(version_pk: int) -> str:
     return f"v{version_pk}"
 
 
-def _version_digest(version: CriteriaSetVersion) -> str:
+def version_digest(version: CriteriaSetVersion) -> str:
     # A published version is immutable; a draft can change under the period, so its whole
     # content is part of the key.
     if version.status == CriteriaSetVersion.Status.PUBLISHED:
@@ -64,7 +64,7 @@ def period_key(period: Period, due: dict) -> str:
         if day is not None
     )
     digest = hashlib.sha256(json.dumps(dates).encode()).hexdigest()[:16]
-    return f"{_version_digest(period.criteria_version)}:{digest}"
+    return f"{version_digest(period.criteria_version)}:{digest}"
 
 
 def score_key(period_fingerprint: str, level_code: str) -> str:

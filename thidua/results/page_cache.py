@@ -5,9 +5,10 @@ cells; fifty reviewers paging through it ask for the same few pages again and ag
 content (not the whole page: the layout carries the CSRF token) is kept in Django's cache
 under a key naming everything it depends on:
 
-- the period's stamp: how many assessments, the latest `updated_at` (states, reviews) and
-  the latest `scores_changed_at` (every write of stored scores, `score_cache`), the period's
-  state and name, its scoring fingerprint (criteria version, due dates) and grade bands;
+- the period's stamp: the latest `updated_at` of its assessments (creation, states,
+  reviews) and the latest `scores_changed_at` (every write of stored scores,
+  `score_cache`), the period's state and name, its criteria version, due dates and grade
+  bands;
 - what the caller may see (role, detail, district, own unit, levels), the language and
   the full path (level, filters, page).
 
@@ -17,36 +18,58 @@ Units (names, districts, active flag) carry no timestamp: an entry lives at most
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.core.cache import cache
+from django.db import connection
 from django.utils.translation import get_language
 
 from thidua.assessments.models import Assessment
-from thidua.assessments.score_cache import period_key
-from thidua.periods.models import Period
-from thidua.periods.services import due_dates_by_criterion
+from thidua.assessments.score_cache import version_digest
+from thidua.periods.models import DueDate, Period
+from thidua.results.models import GradeBand
 
 RANKING_TTL = 300
 
 
 def period_stamp(period: Period) -> str:
     """Changes whenever anything a ranking of the period shows from the database changes
-    (except unit records, see the module)."""
-    assessments = Assessment.objects.filter(period=period)
-    # Three index lookups (not one aggregate, which would scan every row of the period).
-    seen = (
-        assessments.count(),
-        assessments.order_by("-updated_at").values_list("updated_at", flat=True).first(),
-        assessments.filter(scores_changed_at__isnull=False)
-        .order_by("-scores_changed_at")
-        .values_list("scores_changed_at", flat=True)
-        .first(),
-    )
-    bands = list(period.grade_bands.order_by("pk").values_list("pk", "name", "min_total"))
-    fingerprint = period_key(period, due_dates_by_criterion(period))
-    parts = (period.state, period.name, fingerprint, seen, bands)
+    (except unit records, see the module).
+
+    Assessments are never deleted (the admin shows them read-only; period and unit protect
+    them), and a new one is stamped with its creation time: the latest `updated_at` and the
+    latest `scores_changed_at` (each an index lookup) tell every change of the period's
+    rows. One statement, written out: it runs on every view of a ranking page, and the ORM
+    took longer to compile it than the database to answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(), [period.pk, period.pk, period.pk, period.pk, period.pk])
+        rows = sorted(cursor.fetchall(), key=repr)
+    parts = (version_digest(period.criteria_version), rows)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+@functools.cache
+def _stamp_sql() -> str:
+    q = connection.ops.quote_name
+    assessment, period = q(Assessment._meta.db_table), q(Period._meta.db_table)
+    band, due = q(GradeBand._meta.db_table), q(DueDate._meta.db_table)
+    # Table names from the models; every value is a bound parameter.
+    return f"""
+        SELECT 'period', p.state, p.name,
+            CAST((SELECT a.updated_at FROM {assessment} a WHERE a.period_id = %s
+                  ORDER BY a.updated_at DESC LIMIT 1) AS TEXT),
+            CAST((SELECT a.scores_changed_at FROM {assessment} a
+                  WHERE a.period_id = %s AND a.scores_changed_at IS NOT NULL
+                  ORDER BY a.scores_changed_at DESC LIMIT 1) AS TEXT)
+        FROM {period} p WHERE p.id = %s
+        UNION ALL
+        SELECT 'band', CAST(b.id AS TEXT), b.name, CAST(b.min_total AS TEXT), NULL
+        FROM {band} b WHERE b.period_id = %s
+        UNION ALL
+        SELECT 'due', d.criterion_code, d.deliverable, CAST(d.due_on AS TEXT), NULL
+        FROM {due} d WHERE d.period_id = %s
+    """  # noqa: S608
 
 
 def ranking_key(request, period: Period, level, access) -> str:

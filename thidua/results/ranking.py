@@ -88,9 +88,15 @@ def grade_for(total: Fraction, bands: list[GradeBand]) -> GradeBand | None:
 
 
 def scored_levels(period: Period) -> list[Level]:
-    """The unit levels the period's criteria version scores (a level it lacks has no ranking)."""
-    codes = {level.code for level in scoring_library(period.criteria_version).levels}
-    return [level for level in Level.objects.all() if level.code in codes]
+    """The unit levels the period's criteria version scores (a level it lacks has no ranking).
+
+    Read once per period object: a request asks for them several times."""
+    levels = getattr(period, "_scored_levels", None)
+    if levels is None:
+        codes = {level.code for level in scoring_library(period.criteria_version).levels}
+        levels = [level for level in Level.objects.all() if level.code in codes]
+        period._scored_levels = levels
+    return list(levels)
 
 
 def build_ranking(

@@ -33,8 +33,9 @@ def _period(period_code: str) -> Period:
 
 def _level(period: Period, access, level_code: str) -> Level:
     """The level, 404 if the period's criteria do not score it, 403 if the caller may not."""
-    level = get_object_or_404(Level, code=level_code)
-    if level not in scored_levels(period):
+    level = next((item for item in scored_levels(period) if item.code == level_code), None)
+    if level is None:
+        get_object_or_404(Level, code=level_code)
         raise Http404("Bộ tiêu chí của kỳ này không chấm cấp này")
     access.require_level(level)
     return level
