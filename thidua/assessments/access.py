@@ -80,9 +80,9 @@ def get_assessment_for_user(
     if create:
         assessment, _ = Assessment.objects.get_or_create(period=period, unit=unit)
     else:
-        assessment = Assessment.objects.filter(period=period, unit=unit).first() or Assessment(
-            period=period, unit=unit
-        )
+        # By pk: the model's default ordering would join the period and the unit.
+        found = Assessment.objects.filter(period=period, unit=unit).order_by("pk").first()
+        assessment = found or Assessment(period=period, unit=unit)
     assessment.period, assessment.unit = period, unit
     return _access(user, assessment)
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from thidua.assessments.access import get_assessment_for_user
 from thidua.assessments.forms import CriterionInputsForm
 from thidua.assessments.models import Assessment
+from thidua.assessments.page_cache import CSRF_STANDIN, page_content
 from thidua.assessments.ranking import unit_totals
 from thidua.assessments.scores import score_sheet
 from thidua.assessments.services import EditConflict, NotEditable, criterion_of, save_self_inputs
@@ -75,6 +77,15 @@ def _panel(access, row, due, evidence_items, form=None):
 def assessment_detail(request, period_code, unit_code):
     """The unit's workspace: where it stands, what is missing, and every criterion's form."""
     access = get_assessment_for_user(request.user, period_code, unit_code)
+    # Reloaded often while nothing changed: the content is cached under a digest of
+    # everything it shows (see page_cache).
+    content = page_content(request, access, lambda: _detail_content(request, access))
+    return render(
+        request, "assessments/assessment_detail.html", {"access": access, "content": content}
+    )
+
+
+def _detail_content(request, access) -> str:
     assessment = access.assessment
     due = due_dates_by_criterion(assessment.period)
     sheet = score_sheet(assessment, due=due)
@@ -87,8 +98,9 @@ def assessment_detail(request, period_code, unit_code):
         "missing": missing_items(sheet),
         "evidence_count": sum(len(items) for items in evidence.values()),
         "last_day": assessment.period.deadline_for(assessment.unit),
+        "csrf_standin": CSRF_STANDIN,
     }
-    return render(request, "assessments/assessment_detail.html", ctx)
+    return render_to_string("assessments/_detail_content.html", ctx, request)
 
 
 @login_required
