@@ -63,3 +63,52 @@ def test_the_collector_is_paused_inside_and_restored_after_even_on_error():
         assert not gc.isenabled()
         raise ValueError
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("self_rate", "source_rate", "tolerance", "expected"),
+    [
+        (Fraction(90), Fraction(85), 5, False),  # exactly the tolerance: not flagged
+        (Fraction(85), Fraction(90), 5, False),
+        (Fraction(9001, 100), Fraction(85), 5, True),
+        (Fraction(85), Fraction(9001, 100), 5, True),
+        (Fraction(100, 3), Fraction(3133, 100), Fraction(2), True),  # 33.33… vs 31.33
+        (Fraction(100, 3), Fraction(3134, 100), Fraction(2), False),
+        (Fraction(45 * 100, 50), Fraction(905, 10), Fraction(1, 2), False),
+        (Fraction(45 * 100, 50), Fraction(9051, 100), Fraction(1, 2), True),
+        (Fraction(0), Fraction(0), 0, False),
+        (Fraction(1, 10**12), Fraction(0), 0, True),
+        (None, Fraction(5), 5, False),
+        (Fraction(5), None, 5, False),
+    ],
+)
+def test_the_integer_comparison_flags_exactly_what_fractions_flag(
+    self_rate, source_rate, tolerance, expected
+):
+    plain = (
+        self_rate is not None
+        and source_rate is not None
+        and abs(self_rate - source_rate) > Fraction(tolerance)
+    )
+    assert plain is expected
+    assert plan.differs(self_rate, source_rate, tolerance) is expected
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"rate": "90.5"},
+        {"rate": "90,50"},
+        {"rate": 90.5},
+        {"rate": None},
+        {"numerator": 45, "denominator": 50},
+        {"denominator": 50, "numerator": 45},
+        {"numerator": 45.0, "denominator": 50},
+        {"numerator": False, "denominator": 2},
+        {"numerator": 1, "na": True},
+        {"rate": "90.5", "na": True},
+    ],
+)
+def test_the_shortcut_for_canonical_values_gives_the_plain_facts(inputs):
+    for _ in range(2):  # computed, then cached
+        assert plan._dict_facts(inputs) == (plan.rate_of(inputs), plan._value_key(inputs))

@@ -77,7 +77,17 @@ def differs(self_rate: Fraction | None, source_rate: Fraction | None, tolerance)
     """Flag when both rates exist and differ by strictly more than the tolerance."""
     if self_rate is None or source_rate is None:
         return False
-    return abs(self_rate - source_rate) > Fraction(tolerance)
+    tolerance = Fraction(tolerance)
+    return _beyond(self_rate, source_rate, tolerance.numerator, tolerance.denominator)
+
+
+def _beyond(a: Fraction, b: Fraction, tolerance_num: int, tolerance_den: int) -> bool:
+    """|a − b| > tolerance_num / tolerance_den, exactly, in integers: the answer Fraction
+    arithmetic gives, without building three Fractions per row (a plan compares up to
+    100 000). Denominators are positive, so |p/q − r/s| > t/u ⇔ |p·s − r·q|·u > t·q·s."""
+    a_den, b_den = a.denominator, b.denominator
+    gap = a.numerator * b_den - b.numerator * a_den
+    return (gap if gap >= 0 else -gap) * tolerance_den > tolerance_num * a_den * b_den
 
 
 def _value_key(inputs) -> tuple | None:
@@ -128,9 +138,33 @@ def _items_facts(key: tuple) -> Facts:
     return _facts(dict(key[0]))
 
 
+# Facts of the two canonical forms, {"rate": text} and {"numerator": n, "denominator": d}
+# (ints, not bools), by the text or by (n, d): cheaper keys than `_items_facts` needs.
+_canonical_facts: dict[str | tuple[int, int], Facts] = {}
+
+
+def _canonical_key(inputs: dict) -> str | tuple[int, int] | None:
+    if len(inputs) == 1:
+        rate = inputs.get("rate")
+        return rate if type(rate) is str else None
+    if len(inputs) == 2:
+        numerator, denominator = inputs.get("numerator"), inputs.get("denominator")
+        if type(numerator) is int and type(denominator) is int:
+            return (numerator, denominator)
+    return None
+
+
 def _dict_facts(inputs) -> Facts:
     """Facts of inputs given as a dict (a file's canonical values)."""
     if type(inputs) is dict:
+        canonical = _canonical_key(inputs)
+        if canonical is not None:
+            facts = _canonical_facts.get(canonical)
+            if facts is None:
+                if len(_canonical_facts) >= CACHE_SIZE:
+                    _canonical_facts.clear()
+                facts = _canonical_facts[canonical] = _facts(inputs)
+            return facts
         # The values' types belong to the key: 1, 1.0 and True are equal as keys, not as
         # inputs.
         try:
@@ -276,15 +310,16 @@ def make_plan(
     unit_of = {a.id: a.unit_id for a in assessments.values()}
     entries = {}
     rows_qs = entries_qs.annotate(**ENTRY_COLUMNS).values_list(*EntryState._fields)
-    for row in rows_qs:
-        entry = EntryState(*row)
+    for entry in map(EntryState._make, rows_qs):
         entries[(unit_of[entry.assessment_id], entry.criterion_code)] = entry
     tolerance = Fraction(period.discrepancy_tolerance)
+    tolerance_num, tolerance_den = tolerance.numerator, tolerance.denominator
 
     rows, stale = [], []
     # The loop runs once per row of the file (100 000): names bound locally, facts cached.
     add_row, no_criteria = rows.append, {}
     criteria_get, entries_get, assessments_get = criteria.get, entries.get, assessments.get
+    dict_facts, json_facts, source_key_of = _dict_facts, _json_facts, _source_key
     for value in values:
         unit_id, code = value.unit_id, value.criterion_code
         criterion = criteria_get(level_of.get(unit_id), no_criteria).get(code)
@@ -292,16 +327,16 @@ def make_plan(
             stale.append(value)
             continue
         entry = entries_get((unit_id, code))
-        source_rate, source_key = _dict_facts(value.inputs)
+        source_rate, source_key = dict_facts(value.inputs)
         if entry is None:
             self_rate, unchanged = None, False
         else:
-            self_rate = _json_facts(entry.self_json)[0]
-            stored_key = _json_facts(entry.verified_json)[1]
+            self_rate = json_facts(entry.self_json)[0]
+            stored_key = json_facts(entry.verified_json)[1]
             unchanged = (
                 stored_key is not None
                 and (stored_key is source_key or stored_key == source_key)
-                and _source_key(entry.verified_source) == key
+                and source_key_of(entry.verified_source) == key
             )
         add_row(
             RowPlan(
@@ -311,13 +346,16 @@ def make_plan(
                 entry,
                 self_rate,
                 source_rate,
-                differs(self_rate, source_rate, tolerance),
+                # = differs(self_rate, source_rate, tolerance)
+                self_rate is not None
+                and source_rate is not None
+                and _beyond(self_rate, source_rate, tolerance_num, tolerance_den),
                 not unchanged,
             )
         )
 
     plan = Plan(period=period, label=label, rows=rows, stale=stale)
-    in_file = {(value.unit_id, value.criterion_code) for value in values}
+    in_file = {(value.unit_id, value.criterion_code) for value in values} if previous_rows else ()
     for unit_id, code, inputs in previous_rows:
         if (unit_id, code) in in_file:
             continue

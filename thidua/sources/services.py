@@ -144,7 +144,7 @@ def _store_pending(period, parsed: ParsedFile, data: bytes, filename: str, user)
 
 def stored_values(source_import: SourceImport) -> list[SourceValue]:
     """The rows of an import; ImportRefused if a unit was deleted since the upload."""
-    values = [SourceValue(*row) for row in source_import.rows]
+    values = list(map(SourceValue._make, source_import.rows))
     existing = set(Unit.objects.values_list("pk", flat=True))
     gone = [value for value in values if value.unit_id not in existing]
     if gone:
@@ -288,22 +288,19 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> set[int]:
     """Write a plan: missing assessments and entries, changed entries, cleared entries,
     and one history record for each row written (see `thidua.sources.bulk`). Returns the
     ids of the assessments whose verified inputs changed."""
-    reason = change_reason(source_import)
+    history = bulk.History(user=user, reason=change_reason(source_import), date=now)
     user_id = user.pk if user is not None else None
-    history = {"user": user, "reason": reason, "date": now}
-    assessment_of = {row.value.unit_id: row.assessment.id for row in plan.rows if row.assessment}
     missing = sorted({row.value.unit_id for row in plan.rows if row.assessment is None})
-    if missing:
-        bulk.insert_rows(
-            Assessment,
-            Assessment(period=plan.period),
-            ["unit_id", "uuid"],
-            [(unit_id, uuid.uuid4()) for unit_id in missing],
-        )
-        created = dict(Assessment.objects.filter(period=plan.period).values_list("unit_id", "id"))
-        new_ids = [created[unit_id] for unit_id in missing]
-        bulk.copy_to_history(Assessment, new_ids, history_type="+", **history)
-        assessment_of.update(created)
+    created = bulk.insert_rows(
+        Assessment,
+        Assessment(period=plan.period),
+        ["unit_id", "uuid"],
+        [(unit_id, uuid.uuid4()) for unit_id in missing],
+        history=history,
+        key=["unit_id", "uuid"],
+        return_ids=True,
+    )
+    assessment_of = {unit_id: pk for (unit_id, _), pk in created.items()}
 
     verified = {
         "verified_source": source_import.source,
@@ -315,36 +312,28 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> set[int]:
     }
     new_rows, value_rows, flag_rows = [], [], []
     rescored: set[int] = set()
+    # Once per row of the file (100 000): plain tuples for the bulk writer.
     for row in plan.rows:
-        value = row.value
-        if row.entry is None:
-            new_rows.append(
-                (assessment_of[value.unit_id], value.criterion_code, value.inputs, row.discrepancy)
-            )
+        entry = row.entry
+        if entry is None:
+            value = row.value
+            assessment_id = row.assessment.id if row.assessment else assessment_of[value.unit_id]
+            new_rows.append((assessment_id, value.criterion_code, value.inputs, row.discrepancy))
         elif row.value_changes:
-            value_rows.append((row.entry.id, value.inputs, row.discrepancy))
-            rescored.add(row.entry.assessment_id)
-        elif row.writes:
-            flag_rows.append((row.entry.id, row.discrepancy))
+            value_rows.append((entry.id, row.value.inputs, row.discrepancy))
+            rescored.add(entry.assessment_id)
+        elif entry.discrepancy != row.discrepancy:
+            flag_rows.append((entry.id, row.discrepancy))
     rescored.update(assessment_id for assessment_id, *_ in new_rows)
-    if new_rows:
-        template = CriterionEntry(revision=1, **verified)
-        bulk.insert_rows(
-            CriterionEntry,
-            template,
-            ["assessment_id", "criterion_code", "verified_inputs", "discrepancy"],
-            new_rows,
-        )
-        wanted = {(assessment_id, code) for assessment_id, code, _, _ in new_rows}
-        codes = sorted({code for _, code in wanted})
-        new_ids = [
-            pk
-            for pk, assessment_id, code in CriterionEntry.objects.filter(
-                assessment__period=plan.period, criterion_code__in=codes
-            ).values_list("id", "assessment_id", "criterion_code")
-            if (assessment_id, code) in wanted
-        ]
-        bulk.copy_to_history(CriterionEntry, new_ids, history_type="+", **history)
+    # New entries: on PostgreSQL their ids come back with the INSERT, none read back.
+    bulk.insert_rows(
+        CriterionEntry,
+        CriterionEntry(revision=1, **verified),
+        ["assessment_id", "criterion_code", "verified_inputs", "discrepancy"],
+        new_rows,
+        history=history,
+        key=["assessment_id", "criterion_code"],
+    )
     increment = ["revision"]
     bulk.update_rows(
         CriterionEntry,
@@ -352,12 +341,16 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> set[int]:
         ["verified_inputs", "discrepancy"],
         value_rows,
         increment=increment,
+        history=history,
     )
     bulk.update_rows(
-        CriterionEntry, {"updated_at": now}, ["discrepancy"], flag_rows, increment=increment
+        CriterionEntry,
+        {"updated_at": now},
+        ["discrepancy"],
+        flag_rows,
+        increment=increment,
+        history=history,
     )
-    changed = [pk for pk, *_ in value_rows] + [pk for pk, _ in flag_rows]
-    bulk.copy_to_history(CriterionEntry, changed, history_type="~", **history)
     if plan.clears:
         cleared = {
             "verified_inputs": None,
@@ -369,10 +362,18 @@ def _write(plan: Plan, source_import: SourceImport, user, now) -> set[int]:
             "review_reason": "",
             "updated_at": now,
         }
-        ids = [entry.id for entry in plan.clears]
-        bulk.update_rows(CriterionEntry, cleared, [], [(pk,) for pk in ids], increment=increment)
-        history["reason"] = change_reason(source_import, " (bỏ giá trị lần nhập trước)")
-        bulk.copy_to_history(CriterionEntry, ids, history_type="~", **history)
+        bulk.update_rows(
+            CriterionEntry,
+            cleared,
+            [],
+            [(entry.id,) for entry in plan.clears],
+            increment=increment,
+            history=bulk.History(
+                user=user,
+                reason=change_reason(source_import, " (bỏ giá trị lần nhập trước)"),
+                date=now,
+            ),
+        )
         rescored.update(entry.assessment_id for entry in plan.clears)
     return rescored
 
