@@ -50,23 +50,31 @@ def assessment(units, period):
 VERIFIED = {"verified_source": DVC, "review_reason": "Theo số liệu", "accepted": False}
 
 
+@pytest.fixture
+def saved(assessment):
+    """An entry as the ORM and django-simple-history write it (the rows to compare with)."""
+    with time_machine.travel(NOW, tick=False):
+        user = make_cast()["province"]
+        entry = CriterionEntry(
+            assessment=assessment,
+            criterion_code="X03",
+            verified_inputs={"rate": "90.5"},
+            verified_by=user,
+            verified_at=NOW,
+            revision=1,
+            **VERIFIED,
+        )
+        entry._history_user = user
+        entry._change_reason = "why"
+        entry.save()
+    return entry
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PATHS, indirect=True)
 @time_machine.travel(NOW, tick=False)
-def test_inserted_rows_and_history_are_those_save_writes(path, assessment):
-    user = make_cast()["province"]
-    saved = CriterionEntry(
-        assessment=assessment,
-        criterion_code="X03",
-        verified_inputs={"rate": "90.5"},
-        verified_by=user,
-        verified_at=NOW,
-        revision=1,
-        **VERIFIED,
-    )
-    saved._history_user = user
-    saved._change_reason = "why"
-    saved.save()
+def test_inserted_rows_and_history_are_those_save_writes(path, assessment, saved):
+    user = saved.verified_by
 
     template = CriterionEntry(verified_by=user, verified_at=NOW, revision=1, **VERIFIED)
     varying = ["assessment_id", "criterion_code", "verified_inputs", "discrepancy"]
@@ -125,20 +133,10 @@ def test_updated_rows_are_those_save_writes(path, assessment):
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PATHS, indirect=True)
 @time_machine.travel(NOW, tick=False)
-def test_it_records_the_history_of_new_rows_as_save_does_and_returns_their_ids(path, assessment):
-    user = make_cast()["province"]
-    saved = CriterionEntry(
-        assessment=assessment,
-        criterion_code="X03",
-        verified_inputs={"rate": "90.5"},
-        verified_by=user,
-        verified_at=NOW,
-        revision=1,
-        **VERIFIED,
-    )
-    saved._history_user = user
-    saved._change_reason = "why"
-    saved.save()
+def test_it_records_the_history_of_new_rows_as_save_does_and_returns_their_ids(
+    path, assessment, saved
+):
+    user = saved.verified_by
 
     template = CriterionEntry(verified_by=user, verified_at=NOW, revision=1, **VERIFIED)
     ids = bulk.insert_rows(
