@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
+from thidua.collector import collector_paused
 from thidua.sources import plan
 from thidua.sources.bulk import _json_dumper
-from thidua.sources.collector import collector_paused
 
 
 def test_cached_json_tells_equal_looking_values_of_other_types_apart():

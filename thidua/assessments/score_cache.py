@@ -24,7 +24,9 @@ from fractions import Fraction
 from functools import cached_property, lru_cache
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import TextField, prefetch_related_objects
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from thidua import scoring
@@ -209,62 +211,167 @@ class StoredRow:
     final_result: StoredResult
 
 
-@dataclass(frozen=True)
 class StoredTotal:
-    total: Fraction
-    earned: Fraction
-    applicable_max: Fraction
-    complete: bool
+    """A stored `scoring.LevelResult` total, read-only. `total` is an exact fraction at once
+    (every ranking row needs it); `earned` and `applicable_max` become fractions when asked."""
+
+    __slots__ = ("_applicable_max", "_complete", "_earned", "_rest", "_total")
+
+    def __init__(self, values: list):
+        total_n, total_d, *rest, complete = values
+        self._total = Fraction(total_n, total_d)
+        self._complete = complete
+        self._rest = tuple(rest)
+        self._earned = self._applicable_max = None
+
+    @property
+    def total(self) -> Fraction:
+        return self._total
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
+    @property
+    def earned(self) -> Fraction:
+        if self._earned is None:
+            self._earned = Fraction(self._rest[0], self._rest[1])
+        return self._earned
+
+    @property
+    def applicable_max(self) -> Fraction:
+        if self._applicable_max is None:
+            self._applicable_max = Fraction(self._rest[2], self._rest[3])
+        return self._applicable_max
+
+    def _fields(self) -> tuple:
+        return (self.total, self.earned, self.applicable_max, self.complete)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, StoredTotal):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        total, earned, applicable_max, complete = self._fields()
+        return (
+            f"StoredTotal(total={total!r}, earned={earned!r}, "
+            f"applicable_max={applicable_max!r}, complete={complete!r})"
+        )
 
 
-def _read_total(values: list) -> StoredTotal:
-    tn, td, en, ed, an, ad, complete = values
-    return StoredTotal(Fraction(tn, td), Fraction(en, ed), Fraction(an, ad), complete)
+NOT_SCORED_CELL = ("not_scored",)
+# The database's JSON text, as it gives it: no surrounding whitespace to skip.
+_decode = json.JSONDecoder().raw_decode
 
 
-@lru_cache(maxsize=8192)
-def _stored_result(code: str, cell: tuple, points: Fraction) -> StoredResult:
-    # Thousands of sheets share a few values per criterion: parse each once (immutable).
-    score = Fraction(cell[1], cell[2]) if len(cell) == 3 else None
-    return StoredResult(code, cell[0], score, points)
+class _CriterionRows:
+    """The stored rows of one criterion, one per distinct stored cell: thousands of sheets
+    share a few values per criterion, each parsed once and shared (rows are immutable)."""
+
+    __slots__ = ("code", "criterion", "known")
+    # Distinct cells kept per criterion (a ratio criterion of 9,000 communes has ~950);
+    # more are parsed each time.
+    LIMIT = 1024
+
+    def __init__(self, criterion: scoring.Criterion):
+        self.code = criterion.code
+        self.criterion = criterion
+        self.known: dict[tuple, StoredRow] = {}
+
+    def row(self, cell: tuple) -> StoredRow:
+        score = Fraction(cell[1], cell[2]) if len(cell) == 3 else None
+        result = StoredResult(self.code, cell[0], score, self.criterion.points)
+        row = StoredRow(self.criterion, result)
+        if len(self.known) < self.LIMIT:
+            self.known[cell] = row
+        return row
+
+
+@lru_cache(maxsize=8)
+def _level_rows(level: scoring.Level) -> list[tuple[str, dict, _CriterionRows]]:
+    # Levels are immutable and compared by identity (one object per loaded library).
+    rows = [_CriterionRows(criterion) for criterion in level.criteria]
+    return [(criterion_rows.code, criterion_rows.known, criterion_rows) for criterion_rows in rows]
+
+
+def _read_rows(level: scoring.Level, cells: dict) -> list[StoredRow]:
+    rows = []
+    for code, known, criterion_rows in _level_rows(level):
+        cell = tuple(cells.get(code) or NOT_SCORED_CELL)
+        rows.append(known.get(cell) or criterion_rows.row(cell))
+    return rows
 
 
 class StoredSheet:
     """Looks like a `ScoreSheet` to rankings, lists and exports: totals and final results
-    per criterion, read from the stored cache (criterion rows parsed only when asked)."""
+    per criterion, read from the stored cache (criterion rows parsed only when asked).
+
+    `cache` is the decoded `score_cache`; `from_text` makes a sheet from the text of it
+    (see `stored_text`), decoded when more than the final total is asked."""
 
     def __init__(self, assessment, level: scoring.Level, decimals: int, cache: dict):
+        self._start(assessment, level, decimals, cache["final"])
+        self._cache = cache
+
+    @classmethod
+    def from_text(
+        cls, assessment, level: scoring.Level, decimals: int, final: list, text: str
+    ) -> StoredSheet:
+        """`final`: the decoded final total; `text`: the whole `score_cache` as JSON."""
+        sheet = cls.__new__(cls)
+        sheet._start(assessment, level, decimals, final)
+        sheet._text = text
+        return sheet
+
+    def _start(self, assessment, level: scoring.Level, decimals: int, final: list) -> None:
         self.assessment = assessment
         self.level = level
         self.decimals = decimals
-        self._cache = cache
-        self.final_total = _read_total(cache["final"])
+        self.final_total = StoredTotal(final)
+        self._cache = self._text = self._rows = None
+
+    def _stored(self) -> dict:
+        if self._cache is None:
+            # Decoded once, whatever is asked first. Thousands of sheets: the criterion rows
+            # are made now, and only they and the small parts are kept.
+            cache = _decode(self._text)[0]
+            self._rows = _read_rows(self.level, cache["cells"])
+            self._cache = {"self": tuple(cache["self"]), "filled": cache["filled"]}
+            self._text = None
+        return self._cache
 
     @cached_property
     def self_total(self) -> StoredTotal:
-        return _read_total(self._cache["self"])
+        return StoredTotal(self._stored()["self"])
 
     @property
     def filled_count(self) -> int:
-        return self._cache["filled"]
+        return self._stored()["filled"]
 
-    @cached_property
+    @property
     def rows(self) -> list[StoredRow]:
-        cells = self._cache["cells"]
-        return [
-            StoredRow(
-                criterion,
-                _stored_result(
-                    criterion.code,
-                    tuple(cells.get(criterion.code) or ("not_scored",)),
-                    criterion.points,
-                ),
-            )
-            for criterion in self.level.criteria
-        ]
+        if self._rows is None:
+            stored = self._stored()
+            if self._rows is None:
+                self._rows = _read_rows(self.level, stored["cells"])
+        return self._rows
 
     def fmt(self, value: Fraction | None) -> str:
         return "—" if value is None else scoring.format_vi(value, self.decimals)
+
+
+def stored_text() -> dict:
+    """Annotations loading an assessment's stored scores as text, for `SheetReader.sheets`:
+    thousands of rows decode faster so (only the final totals at once, the rest per sheet
+    when asked). Use with `.defer("score_cache")`."""
+    return {
+        "stored_final": KT("score_cache__final"),
+        "stored_text": Cast("score_cache", TextField()),
+    }
 
 
 class SheetReader:
@@ -285,22 +392,42 @@ class SheetReader:
         return self._levels[code]
 
     def sheets(self, assessments: list[Assessment]) -> list[StoredSheet]:
-        """One stored sheet per assessment, in order (each with .period and .unit set)."""
-        outdated = [
-            a
-            for a in assessments
-            if a.pk and a.score_key != score_key(self.fingerprint, a.unit.level.code)
-        ]
+        """One stored sheet per assessment, in order (each with .period and .unit set).
+
+        A saved assessment is read from its `score_cache`, or from the `stored_text`
+        annotations when it was loaded with them (a ranking's thousands of rows)."""
+        keys: dict[str, str] = {}
+        plan = []  # per assessment: its level code, and decode its text, read its cache or score
+        for assessment in assessments:
+            code = assessment.unit.level.code
+            if code not in keys:
+                keys[code] = score_key(self.fingerprint, code)
+            if not assessment.pk or assessment.score_key != keys[code]:
+                plan.append((assessment, code, _SCORE))
+            elif getattr(assessment, "stored_text", None) is not None:
+                plan.append((assessment, code, _TEXT))
+            else:
+                plan.append((assessment, code, _CACHE))
+        outdated = [a for a, _, way in plan if way is _SCORE and a.pk]
         if outdated:
             prefetch_related_objects(outdated, "entries")
+        # The final totals of all the sheets in one JSON array: one decoder call.
+        texts = [a.stored_final for a, _, way in plan if way is _TEXT]
+        finals = iter(json.loads("[" + ",".join(texts) + "]"))
         result = []
-        for assessment in assessments:
-            level_code = assessment.unit.level.code
-            key = score_key(self.fingerprint, level_code)
-            if assessment.pk and assessment.score_key == key:
-                cache = assessment.score_cache
+        for assessment, code, way in plan:
+            level = self.level(code)
+            if way is _TEXT:
+                final, text = next(finals), assessment.stored_text
+                sheet = StoredSheet.from_text(assessment, level, self.decimals, final, text)
+            elif way is _CACHE:
+                sheet = StoredSheet(assessment, level, self.decimals, assessment.score_cache)
             else:
                 # Never stored, or stored under other due dates or criteria: score now.
-                cache = cached_values(score_sheet(assessment, due=self.due), key)["score_cache"]
-            result.append(StoredSheet(assessment, self.level(level_code), self.decimals, cache))
+                cache = cached_values(score_sheet(assessment, due=self.due), keys[code])
+                sheet = StoredSheet(assessment, level, self.decimals, cache["score_cache"])
+            result.append(sheet)
         return result
+
+
+_TEXT, _CACHE, _SCORE = "text", "cache", "score"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from thidua import scoring
 from thidua.assessments.scores import ScoreRow, ScoreSheet
+from thidua.collector import collector_paused
 from thidua.criteria.services import scoring_library
 from thidua.scoring.engine import STATUS_DISPLAY
 
@@ -111,6 +112,7 @@ def decision_line(library: scoring.Library) -> str:
 # -- ranking of a level ----------------------------------------------------------------
 
 
+@collector_paused()
 def ranking_report(ranking, *, detail: bool = True) -> Report:
     """A level's ranking (`thidua.results.ranking.Ranking`): one column per criterion
     (without them when not `detail`: what unit roles see). Units that never opened their
@@ -164,36 +166,48 @@ def ranking_report(ranking, *, detail: bool = True) -> Report:
 
 
 def ranking_rows(ranking, criteria, with_district: bool, with_grade: bool) -> Iterator[list]:
-    started = [row for row in ranking.rows if row.assessment.pk]
-    not_started = [row for row in ranking.rows if not row.assessment.pk]
+    """The units that took part in rank order, then those that never opened their
+    assessment (unranked, no scores)."""
+    started, not_started = [], []
+    for row in ranking.rows:
+        (started if row.assessment.pk is not None else not_started).append(row)
     codes = [criterion.code for criterion in criteria]
     preliminary = ranking.is_preliminary
-    for position, row in enumerate([*started, *not_started], start=1):
-        took_part = row.assessment.pk is not None
+    in_order: dict[int, bool] = {}  # id(level): a sheet of it lists `codes` in their order
+    for position, row in enumerate(started, start=1):
         unit = row.unit
-        cells = [position, row.rank if took_part else None, unit.code, unit.name]
+        cells = [position, row.rank, unit.code, unit.name]
         if with_district:
             cells.append(unit.parent.name if unit.parent_id else "")
-        if codes and took_part:
+        if codes:
             # Criterion rows are parsed from the stored sheet only when they are shown.
-            results = {item.criterion.code: item.final_result for item in row.sheet.rows}
-            cells += [_criterion_cell(results.get(code)) for code in codes]
-        elif codes:
-            cells += [None] * len(codes)
-        cells.append(row.total if took_part else None)
+            sheet = row.sheet
+            straight = in_order.get(id(sheet.level))
+            if straight is None:
+                level_codes = [criterion.code for criterion in sheet.level.criteria]
+                straight = in_order[id(sheet.level)] = level_codes == codes
+            if straight:  # a sheet's rows follow its level's criteria
+                cells += [_criterion_cell(item.final_result) for item in sheet.rows]
+            else:
+                results = {item.criterion.code: item.final_result for item in sheet.rows}
+                cells += [_criterion_cell(results.get(code)) for code in codes]
+        final = row.sheet.final_total
+        cells.append(final.total)
         if with_grade:
-            cells.append(row.grade.name if row.grade and took_part else "")
-        cells.append(row_status(row, preliminary))
+            cells.append(row.grade.name if row.grade else "")
+        status = FINAL if row.is_final and not preliminary else PRELIMINARY
+        cells.append(status if final.complete else f"{status} (chưa chấm đủ)")
         yield cells
-
-
-def row_status(row, preliminary: bool) -> str:
-    if not row.assessment.pk:
-        return NOT_STARTED
-    status = FINAL if row.is_final and not preliminary else PRELIMINARY
-    if not row.complete:
-        status += " (chưa chấm đủ)"
-    return status
+    for position, row in enumerate(not_started, start=len(started) + 1):
+        unit = row.unit
+        cells = [position, None, unit.code, unit.name]
+        if with_district:
+            cells.append(unit.parent.name if unit.parent_id else "")
+        cells += [None] * (len(codes) + 1)  # the criteria and the total
+        if with_grade:
+            cells.append("")
+        cells.append(NOT_STARTED)
+        yield cells
 
 
 def _criterion_cell(result) -> Fraction | str:

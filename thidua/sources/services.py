@@ -30,10 +30,10 @@ from django.utils import timezone
 
 from thidua.assessments.models import Assessment, CriterionEntry
 from thidua.assessments.score_cache import mark_stale, recompute_scores
+from thidua.collector import collector_paused
 from thidua.criteria.services import scoring_library
 from thidua.periods.models import Period
 from thidua.sources import bulk
-from thidua.sources.collector import collector_paused
 from thidua.sources.models import PENDING_LIFETIME, SourceImport
 from thidua.sources.parsing import (
     Catalog,
