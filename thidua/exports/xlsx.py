@@ -27,6 +27,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from thidua.collector import collector_paused
 from thidua.exports.rows import Report, Section, to_decimal
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +55,7 @@ NOTE = {"italic": True, "font_size": 10}
 FONT_LOOK = ("font_name", "font_size", "bold", "italic")
 
 
+@collector_paused()
 def render_xlsx(*reports: Report) -> bytes:
     buffer = BytesIO()
     # The sheets' rows wait in temporary files until the workbook is closed; the directory
