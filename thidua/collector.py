@@ -1,9 +1,9 @@
 """Pause Python's cyclic garbage collector while a step builds 100 000s of objects.
 
 Reading, planning and writing a 100 000-row import, or building and writing a 10 000-unit
-ranking for an export, allocates millions of tuples, dicts and Fractions that stay alive until the step
-ends. Each allocation burst triggers a collection
-that walks every live container again; measured on the benchmark (issue 6) that was about
+ranking for an export, allocates millions of tuples, dicts and Fractions that stay alive
+until the step ends. Each allocation burst triggers a collection that walks every live
+container again; measured on the benchmark (issue 6) that was about
 half of the Python time of upload, preview and confirm. None of these objects form cycles
 to reclaim, so collecting during the step only costs. Reference counting still frees
 everything as usual; the collector runs again as soon as the step ends.
