@@ -73,6 +73,21 @@ def get_assessment_for_user(
     Reading never creates rows: an untouched assessment is an unsaved empty draft, unless
     `create` is set (by views that write).
     """
+    if not create:
+        # The usual case, a unit's page read again and again: the assessment, its period
+        # and its unit in one query (codes are unique; by pk, not the default ordering).
+        found = (
+            Assessment.objects.select_related(
+                "period__criteria_version", "unit__level", "unit__parent", "unit__kind"
+            )
+            .filter(period__code=period_code, unit__code=unit_code)
+            .order_by("pk")
+            .first()
+        )
+        if found is not None:
+            if not can_see_unit(user, found.unit):
+                raise Http404("Không tìm thấy bản đánh giá")
+            return _access(user, found)
     period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
     unit = get_object_or_404(Unit.objects.select_related("level", "parent", "kind"), code=unit_code)
     if not can_see_unit(user, unit):
@@ -80,9 +95,7 @@ def get_assessment_for_user(
     if create:
         assessment, _ = Assessment.objects.get_or_create(period=period, unit=unit)
     else:
-        # By pk: the model's default ordering would join the period and the unit.
-        found = Assessment.objects.filter(period=period, unit=unit).order_by("pk").first()
-        assessment = found or Assessment(period=period, unit=unit)
+        assessment = Assessment(period=period, unit=unit)
     assessment.period, assessment.unit = period, unit
     return _access(user, assessment)
 
