@@ -51,6 +51,19 @@ VERIFIED = {"verified_source": DVC, "review_reason": "Theo số liệu", "accept
 
 
 @pytest.fixture
+def to_update(assessment):
+    """Three entries at revision 1, and the verified columns an update sets on them."""
+    with time_machine.travel(NOW, tick=False):
+        user = make_cast()["province"]
+        entries = [
+            CriterionEntry.objects.create(assessment=assessment, criterion_code=code, revision=1)
+            for code in ("X03", "X04", "X05")
+        ]
+    constant = {**VERIFIED, "verified_by_id": user.pk, "verified_at": NOW, "updated_at": NOW}
+    return user, entries, constant
+
+
+@pytest.fixture
 def saved(assessment):
     """An entry as the ORM and django-simple-history write it (the rows to compare with)."""
     with time_machine.travel(NOW, tick=False):
@@ -101,13 +114,8 @@ def test_inserted_rows_and_history_are_those_save_writes(path, assessment, saved
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PATHS, indirect=True)
 @time_machine.travel(NOW, tick=False)
-def test_updated_rows_are_those_save_writes(path, assessment):
-    user = make_cast()["province"]
-    entries = [
-        CriterionEntry.objects.create(assessment=assessment, criterion_code=code, revision=1)
-        for code in ("X03", "X04", "X05")
-    ]
-    constant = {**VERIFIED, "verified_by_id": user.pk, "verified_at": NOW, "updated_at": NOW}
+def test_updated_rows_are_those_save_writes(path, assessment, to_update):
+    _, entries, constant = to_update
     bulk.update_rows(
         CriterionEntry,
         constant,
@@ -183,13 +191,8 @@ def test_it_returns_the_ids_of_new_rows_without_history_too(path, units, period)
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PATHS, indirect=True)
 @time_machine.travel(NOW, tick=False)
-def test_it_records_one_change_per_updated_row_with_who_and_why(path, assessment):
-    user = make_cast()["province"]
-    entries = [
-        CriterionEntry.objects.create(assessment=assessment, criterion_code=code, revision=1)
-        for code in ("X03", "X04", "X05")
-    ]
-    constant = {**VERIFIED, "verified_by_id": user.pk, "verified_at": NOW, "updated_at": NOW}
+def test_it_records_one_change_per_updated_row_with_who_and_why(path, assessment, to_update):
+    user, entries, constant = to_update
     bulk.update_rows(
         CriterionEntry,
         constant,
