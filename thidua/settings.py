@@ -96,6 +96,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and a statement run a few times on one connection
+    # prepared: PostgreSQL plans the pages' joins once per connection instead of at every
+    # request (planning, not executing, was most of their query time). A transaction-mode
+    # connection pooler in front of PostgreSQL needs THIDUA_DB_PREPARE_THRESHOLD=0 (off).
+    prepare_threshold = env_int("THIDUA_DB_PREPARE_THRESHOLD", 5)
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": prepare_threshold or None,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,6 +188,7 @@ THIDUA_WORKBOOK_MAX_BYTES = env_int("THIDUA_WORKBOOK_MAX_MB", 5) * 1024 * 1024
 # request; meanwhile they are scored from their inputs when read (~5 ms each).
 THIDUA_INLINE_RECOMPUTE_LIMIT = env_int("THIDUA_INLINE_RECOMPUTE_LIMIT", 2000)
 
+SESSION_ENGINE = "thidua.accounts.sessions"  # database sessions, read by a prepared statement
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("THIDUA_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
