@@ -72,3 +72,32 @@ def test_the_session_user_comes_with_the_membership_in_one_query(
     assert backend.get_user(10**9) is None
     client.force_login(user, backend="thidua.accounts.backends.MembershipBackend")
     assert get_user(client).is_anonymous  # inactive: the session no longer logs in
+
+
+@pytest.mark.django_db
+def test_the_session_is_read_by_one_query_and_an_expired_one_signs_nobody_in(
+    client, django_assert_num_queries
+):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from thidua.accounts.sessions import SessionStore
+
+    client.force_login(make_user("canbo"))
+    key = client.cookies["sessionid"].value
+    with django_assert_num_queries(1):
+        store = SessionStore(key)
+        assert store["_auth_user_id"]
+    assert client.get(reverse("home")).status_code == 200
+
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    expired = SessionStore(key)
+    assert "_auth_user_id" not in expired
+    assert expired.session_key is None  # a new session would get a new key
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]

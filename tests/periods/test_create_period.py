@@ -30,3 +30,19 @@ def test_it_defaults_the_deadline_to_15_december_and_creates_the_due_dates(perio
 def test_the_deadline_day_counts_until_midnight_in_ho_chi_minh_time(period, moment, past):
     with time_machine.travel(datetime.datetime.fromisoformat(moment), tick=False):
         assert period.is_past_deadline() is past
+
+
+@pytest.mark.django_db
+def test_period_or_404_reads_the_period_with_its_criteria_version(
+    period, django_assert_num_queries
+):
+    from django.http import Http404
+
+    from thidua.periods.services import period_or_404
+
+    with django_assert_num_queries(1):
+        found = period_or_404(period.code)
+        assert found.criteria_version.pk == period.criteria_version_id
+    assert found.pk == period.pk
+    with pytest.raises(Http404):
+        period_or_404("no-such-period")

@@ -5,6 +5,7 @@ cover the unit gets 404 (not 403), so an outsider cannot learn which units exist
 who may see but not do gets 403 from the view that checks the flag.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,9 @@ from django.shortcuts import get_object_or_404
 from thidua.accounts.models import Role
 from thidua.accounts.scope import can_see_unit, membership_of, role_of, visible_units
 from thidua.assessments.models import Assessment
+from thidua.joined_read import JoinedRead
 from thidua.periods.models import Period
+from thidua.periods.services import period_or_404
 from thidua.units.models import Unit
 
 
@@ -74,21 +77,13 @@ def get_assessment_for_user(
     `create` is set (by views that write).
     """
     if not create:
-        # The usual case, a unit's page read again and again: the assessment, its period
-        # and its unit in one query (codes are unique; by pk, not the default ordering).
-        found = (
-            Assessment.objects.select_related(
-                "period__criteria_version", "unit__level", "unit__parent", "unit__kind"
-            )
-            .filter(period__code=period_code, unit__code=unit_code)
-            .order_by("pk")
-            .first()
-        )
+        # The usual case: the assessment exists (see _assessment_by_codes).
+        found = _assessment_by_codes().first(period_code, unit_code)
         if found is not None:
             if not can_see_unit(user, found.unit):
                 raise Http404("Không tìm thấy bản đánh giá")
             return _access(user, found)
-    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    period = period_or_404(period_code)
     unit = get_object_or_404(Unit.objects.select_related("level", "parent", "kind"), code=unit_code)
     if not can_see_unit(user, unit):
         raise Http404("Không tìm thấy bản đánh giá")
@@ -98,6 +93,17 @@ def get_assessment_for_user(
         assessment = Assessment(period=period, unit=unit)
     assessment.period, assessment.unit = period, unit
     return _access(user, assessment)
+
+
+@functools.cache
+def _assessment_by_codes() -> JoinedRead:
+    """A unit's page is read again and again: its assessment, period and unit in one
+    prepared statement (codes are unique)."""
+    return JoinedRead(
+        Assessment,
+        ["period__criteria_version", "unit__level", "unit__parent", "unit__kind"],
+        where='"period"."code" = %s AND "unit"."code" = %s',
+    )
 
 
 def get_assessment_by_uuid(user, assessment_uuid) -> AssessmentAccess:

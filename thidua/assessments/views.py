@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -22,8 +22,7 @@ from thidua.assessments.timeline import assessment_timeline
 from thidua.assessments.workbook import WorkbookError, build_assessment_workbook
 from thidua.assessments.workbook_import import ImportRejected, import_assessment_workbook
 from thidua.evidence.services import evidence_for
-from thidua.periods.models import Period
-from thidua.periods.services import due_dates_by_criterion
+from thidua.periods.services import due_dates_by_criterion, period_or_404
 from thidua.reviews.feedback import comments_by_criterion
 from thidua.units.models import Level
 
@@ -254,7 +253,7 @@ def score_sheet_view(request, period_code, unit_code):
 
 @login_required
 def period_units(request, period_code):
-    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    period = period_or_404(period_code)
     levels = Level.objects.all()
     level_code = request.GET.get("level") or None
     level = next((lvl for lvl in levels if lvl.code == level_code), None)

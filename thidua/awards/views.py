@@ -23,6 +23,7 @@ from thidua.exports.documents import proposal_document
 from thidua.exports.http import attachment
 from thidua.exports.rows import proposal_changes_report, proposal_report
 from thidua.periods.models import Period
+from thidua.periods.services import period_or_404
 from thidua.units.models import Level, Unit
 
 DEFAULT_TOP_N = "3"
@@ -55,7 +56,7 @@ def proposal_new(request, period_code):
     """Rules per level and the live preview (htmx re-renders `_preview.html` on change)."""
     access = awards_access(request.user)
     access.require_edit()
-    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    period = period_or_404(period_code)
     levels = list(Level.objects.all())
     data = request.POST if request.method == "POST" else (request.GET or _default_data(levels))
     form = ProposalForm(data)

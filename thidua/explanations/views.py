@@ -41,7 +41,7 @@ from thidua.explanations.services import (
 )
 from thidua.periods import transitions
 from thidua.periods.models import Period
-from thidua.periods.services import due_dates_by_criterion
+from thidua.periods.services import due_dates_by_criterion, period_or_404
 from thidua.units.models import Unit
 
 # How long the explanation window proposed on the management page lasts by default.
@@ -211,7 +211,7 @@ def attachment_download(request, period_code, attachment_uuid):
 @login_required
 @require_safe
 def period_manage(request, period_code):
-    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    period = period_or_404(period_code)
     transitions.require_manager(request.user)
     today = timezone.localdate()
     transition = transitions.next_transition(period)

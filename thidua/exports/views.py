@@ -15,7 +15,7 @@ from thidua.exports import docx, pdf, xlsx
 from thidua.exports.documents import ranking_document
 from thidua.exports.http import attachment
 from thidua.exports.rows import ranking_report, score_sheet_report
-from thidua.periods.models import Period
+from thidua.periods.services import period_or_404
 from thidua.results import access as results_access
 from thidua.results.ranking import build_ranking
 from thidua.units.models import Level, Unit, UnitKind
@@ -41,7 +41,7 @@ def _filters(request, level: Level, access) -> tuple[UnitKind | None, Unit | Non
 
 @login_required
 def ranking_export(request, period_code, level_code, fmt):
-    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    period = period_or_404(period_code)
     access = results_access.ranking_access(request.user, period)
     level = get_object_or_404(Level, code=level_code)
     access.require_level(level)

@@ -1,10 +1,27 @@
 import datetime
+import functools
 
 from django.db import transaction
+from django.http import Http404
 
 from thidua.criteria.models import CriteriaSetVersion
 from thidua.criteria.services import scoring_library
+from thidua.joined_read import JoinedRead
 from thidua.periods.models import DueDate, Period, default_deadline_for
+
+
+@functools.cache
+def _period_by_code() -> JoinedRead:
+    return JoinedRead(Period, ["criteria_version"], where='"root"."code" = %s')
+
+
+def period_or_404(code: str) -> Period:
+    """The period with its criteria version, read by a prepared statement (most pages
+    start here), or 404."""
+    period = _period_by_code().first(code)
+    if period is None:
+        raise Http404("Không có kỳ đánh giá này")
+    return period
 
 
 @transaction.atomic

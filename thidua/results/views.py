@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from thidua.assessments.access import get_assessment_for_user
 from thidua.assessments.scores import score_sheet
 from thidua.periods.models import Period
+from thidua.periods.services import period_or_404
 from thidua.results import access as results_access
 from thidua.results.analysis import lost_total, ranking_losses, sheet_gaps, started
 from thidua.results.dashboard import dashboard_data
@@ -28,7 +29,7 @@ RANKING_PAGE_SIZE = 100
 
 
 def _period(period_code: str) -> Period:
-    return get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    return period_or_404(period_code)
 
 
 def _level(period: Period, access, level_code: str) -> Level:

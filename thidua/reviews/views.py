@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -13,7 +13,7 @@ from thidua.assessments.models import Assessment
 from thidua.assessments.scores import score_sheet
 from thidua.evidence.services import evidence_for
 from thidua.periods.models import Period
-from thidua.periods.services import due_dates_by_criterion
+from thidua.periods.services import due_dates_by_criterion, period_or_404
 from thidua.reviews.access import get_review_for_user, is_reviewer
 from thidua.reviews.feedback import comments_by_criterion
 from thidua.reviews.forms import (
@@ -45,7 +45,7 @@ def index(request):
 @login_required
 @require_safe
 def queue(request, period_code):
-    period = get_object_or_404(Period.objects.select_related("criteria_version"), code=period_code)
+    period = period_or_404(period_code)
     levels, districts = filter_choices(request.user)
     form = QueueFilterForm(request.GET, levels=levels, districts=districts)
     filters = form.filters()
