@@ -40,6 +40,7 @@ from thidua.assessments.models import Assessment, CriterionEntry
 from thidua.assessments.score_cache import version_digest
 from thidua.evidence.models import Evidence
 from thidua.explanations.models import Explanation, ExplanationAttachment
+from thidua.html import compact
 from thidua.periods.models import DueDate, Extension
 from thidua.reviews.models import ReviewComment, SectorAssignment
 
@@ -53,7 +54,7 @@ def page_content(request, access, render) -> SafeString:
     key = content_key(request, access)
     html = cache.get(key) if key else None
     if html is None:
-        html = str(render())
+        html = compact(str(render()))
         if key:
             cache.set(key, html, CONTENT_TTL)
     return mark_safe(html.replace(CSRF_STANDIN, conditional_escape(get_token(request))))

@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 
 from thidua.assessments.models import Assessment
 from thidua.assessments.score_cache import version_digest
+from thidua.html import compact
 from thidua.periods.models import DueDate, Period
 from thidua.results.models import GradeBand
 
@@ -86,9 +87,9 @@ def ranking_key(request, period: Period, level, access) -> str:
 
 
 def cached_content(key: str, render) -> str:
-    """The cached content under `key`, or `render()` stored there."""
+    """The cached content under `key`, or `render()` (made compact) stored there."""
     content = cache.get(key)
     if content is None:
-        content = render()
+        content = compact(render())
         cache.set(key, content, RANKING_TTL)
     return content
