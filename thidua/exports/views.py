@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from thidua.assessments.access import get_assessment_for_user
 from thidua.assessments.scores import score_sheet
+from thidua.collector import collector_paused
 from thidua.exports import docx, pdf, xlsx
 from thidua.exports.documents import ranking_document
 from thidua.exports.http import attachment
@@ -40,6 +41,7 @@ def _filters(request, level: Level, access) -> tuple[UnitKind | None, Unit | Non
 
 
 @login_required
+@collector_paused()  # once around the whole export, not between its steps (see collector)
 def ranking_export(request, period_code, level_code, fmt):
     period = period_or_404(period_code)
     access = results_access.ranking_access(request.user, period)
