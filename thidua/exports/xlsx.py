@@ -66,9 +66,20 @@ def render_xlsx(*reports: Report) -> bytes:
         titles: set[str] = set()
         for report in reports:
             title = unique_sheet_title(safe_sheet_title(report.sheet_name), titles)
-            writer.write_sheet(workbook.add_worksheet(title), report)
+            writer.write_sheet(workbook.add_worksheet(title, worksheet_class=_Sheet), report)
         workbook.close()
     return buffer.getvalue()
+
+
+class _Sheet(Worksheet):
+    """XlsxWriter's worksheet (its documented `worksheet_class` extension), writing number
+    cells without escaping their attributes: XlsxWriter gives a number cell only its
+    reference ("B7") and its format's index, neither of which can hold a character to
+    escape, and the regular expression run on each was a tenth of a ranking's export."""
+
+    def _xml_number_element(self, number, attributes=()) -> None:
+        attr = "".join(f' {key}="{value}"' for key, value in attributes)
+        self.fh.write(f"<c{attr}><v>{number:.16G}</v></c>")
 
 
 class _Writer:
