@@ -12,7 +12,7 @@ related objects cached on them (no query when the view follows `user.membership.
                       where='"period"."code" = %s AND "unit"."code" = %s')
     assessment = read.first(period_code, unit_code)
 
-`where` and `order_by` are SQL over the aliases: the root table is `"root"`, a related
+`where` is SQL over the aliases: the root table is `"root"`, a related
 model is aliased by its path (`"unit__parent"`); every value is a bound parameter.
 """
 
@@ -42,17 +42,16 @@ class JoinedRead:
         related: list[str] | tuple[str, ...] = (),
         *,
         where: str,
-        order_by: str = "",
         using: str = "default",
     ) -> None:
         self.model = model
         self.related = tuple(related)
         self.where = where
-        self.order_by = order_by
         self.using = using
 
     def first(self, *params) -> Model | None:
-        """The first matching row as an instance (None without a match)."""
+        """The matching row as an instance, None without a match (`where` should name one
+        row: without an order, which of several would come is the database's choice)."""
         sql, plan = self._statement
         connection = connections[self.using]
         with connection.cursor() as cursor:
@@ -123,8 +122,6 @@ class JoinedRead:
         root = f"{quote(self.model._meta.db_table)} {quote(self.ROOT)}"
         # Names come from the models, `where` from our code; every value is a bound parameter.
         sql = f"SELECT {', '.join(columns)} FROM {root} {' '.join(joins)} WHERE {self.where}"  # noqa: S608
-        if self.order_by:
-            sql += f" ORDER BY {self.order_by}"
         return sql + " LIMIT 1", plan
 
     # -- instances ---------------------------------------------------------------------
