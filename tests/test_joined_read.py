@@ -20,9 +20,7 @@ def values(instance):
 
 
 def by_codes():
-    return JoinedRead(
-        Assessment, RELATED, where='"period"."code" = %s AND "unit"."code" = %s'
-    )
+    return JoinedRead(Assessment, RELATED, where='"period"."code" = %s AND "unit"."code" = %s')
 
 
 @pytest.fixture
@@ -36,9 +34,7 @@ def assessment(units, period):
 
 
 @pytest.mark.django_db
-def test_it_returns_the_instances_select_related_returns(
-    assessment, django_assert_num_queries
-):
+def test_it_returns_the_instances_select_related_returns(assessment, django_assert_num_queries):
     expected = Assessment.objects.select_related(*RELATED).get(pk=assessment.pk)
     with django_assert_num_queries(1):
         found = by_codes().first(assessment.period.code, "31498")
@@ -84,9 +80,7 @@ def test_a_missing_optional_relation_is_cached_as_none(units, django_assert_num_
 
 
 @pytest.mark.django_db
-def test_a_reverse_one_to_one_comes_both_ways_or_is_known_absent(
-    units, django_assert_num_queries
-):
+def test_a_reverse_one_to_one_comes_both_ways_or_is_known_absent(units, django_assert_num_queries):
     with_membership = make_user("canbo", Role.UNIT_EDITOR, "31498")
     without = make_user("khach")
     read = JoinedRead(User, ["membership__unit__parent"], where='"root"."id" = %s')
@@ -118,4 +112,3 @@ def test_postgresql_prepares_the_statement_once_per_connection(assessment):
             ['%FROM "assessments_assessment" "root"%'],
         )
         assert cursor.fetchone()[0] == 1
-
