@@ -18,6 +18,7 @@ from thidua.periods.services import period_or_404
 from thidua.results import access as results_access
 from thidua.results.analysis import lost_total, ranking_losses, sheet_gaps, started
 from thidua.results.dashboard import dashboard_data
+from thidua.results.districts import matching_districts
 from thidua.results.models import PublicResults
 from thidua.results.page_cache import cached_content, ranking_key
 from thidua.results.ranking import build_ranking, scored_levels
@@ -26,6 +27,9 @@ from thidua.results.services import is_public, public_rankings, set_public_resul
 from thidua.units.models import Level, Unit, UnitKind
 
 RANKING_PAGE_SIZE = 100
+# A level with more districts than this shows a search field rather than a list of them.
+DISTRICT_LIST_MAX = 40
+DISTRICT_MATCHES_SHOWN = 30
 
 
 def _period(period_code: str) -> Period:
@@ -53,22 +57,51 @@ def _filters(request, level: Level, access) -> dict:
         kind = next((k for k in kinds if k.code == request.GET["kind"]), None)
         if kind is None:
             raise Http404("Không có loại đơn vị này")
-    districts = []
-    if level.parent_level_id and access.district is None:
-        districts = list(Unit.objects.active().filter(level=level.parent_level_id).order_by("code"))
+    districts = _districts(level, access)
     district = access.district
     if district is None and request.GET.get("district"):
         district = next((d for d in districts if d.code == request.GET["district"]), None)
         if district is None:
             raise Http404("Không có huyện này")
     chosen_district = district if districts else None  # a forced district is not a filter
+    searched = request.GET.get("district_q", "").strip()[:100] if districts else ""
     return {
         "kind": kind,
         "kind_tabs": [(item, _query(item, chosen_district)) for item in [None, *kinds]],
         "districts": districts,
         "district": district,
         "query": _query(kind, chosen_district),
+        # Hundreds of districts (a national contest) are searched, not listed.
+        "district_search": len(districts) > DISTRICT_LIST_MAX,
+        "district_q": searched,
+        "district_matches": [
+            (item, _query(kind, item)) for item in matching_districts(districts, searched)
+        ][:DISTRICT_MATCHES_SHOWN],
     }
+
+
+def _districts(level: Level, access) -> list[Unit]:
+    """The districts a level's ranking may be filtered by ([] for a level without parents or
+    a caller held to one district)."""
+    if not level.parent_level_id or access.district is not None:
+        return []
+    return list(Unit.objects.active().filter(level=level.parent_level_id).order_by("code"))
+
+
+def _searched_district(request, level: Level, access):
+    """A district searched by name or code that only one district matches: the redirect to
+    the page filtered by it (`?district=CODE`, the address the exports and links use)."""
+    searched = request.GET.get("district_q", "").strip()[:100]
+    if not searched or request.GET.get("district"):
+        return None
+    matches = matching_districts(_districts(level, access), searched)
+    if len(matches) != 1:
+        return None  # the page lists the matches, or says there is none
+    params = request.GET.copy()
+    params.pop("district_q")
+    params.pop("page", None)
+    params["district"] = matches[0].code
+    return redirect(f"{request.path}?{params.urlencode()}")
 
 
 def _page_query(request) -> str:
@@ -129,6 +162,9 @@ def ranking(request, period_code, level_code):
     period = _period(period_code)
     access = results_access.ranking_access(request.user, period)
     level = _level(period, access, level_code)
+    found = _searched_district(request, level, access)
+    if found is not None:
+        return found
     # Fifty reviewers paging through thousands of communes ask for the same pages: the
     # content is rendered once per state of the scores (see page_cache).
     key = ranking_key(request, period, level, access)
@@ -179,6 +215,9 @@ def level_gaps(request, period_code, level_code):
     access = results_access.ranking_access(request.user, period)
     access.require_detail()
     level = _level(period, access, level_code)
+    found = _searched_district(request, level, access)
+    if found is not None:
+        return found
     filters = _filters(request, level, access)
     result = build_ranking(
         period,
