@@ -24,6 +24,18 @@ def log_in(page, live_server, username):
     page.wait_for_selector("h1")
 
 
+# Chart.js is a deferred script: the canvases exist before it has run and drawn them.
+CHARTS_DRAWN = """() => window.Chart !== undefined
+    && document.querySelectorAll("canvas[data-chart]").length > 0
+    && Array.from(document.querySelectorAll("canvas[data-chart]"))
+        .every((canvas) => window.Chart.getChart(canvas) !== undefined)"""
+
+
+def wait_for_charts(page):
+    page.wait_for_selector("canvas[data-chart]")
+    wait_until(page, CHARTS_DRAWN)
+
+
 DRAWN = """() => Array.from(document.querySelectorAll("canvas[data-chart]")).map((canvas) => ({
     chart: canvas.dataset.chart,
     registered: window.Chart.getChart(canvas) !== undefined,
@@ -52,8 +64,7 @@ def test_a_leader_opens_the_dashboard_and_every_chart_is_drawn(page, live_server
     log_in(page, live_server, "lanhdao")
 
     page.click("nav.mainnav a[href='/results/dashboard/']")
-    page.wait_for_selector("canvas[data-chart]")
-    wait_until(page, "document.querySelectorAll('canvas[data-chart]').length > 0")
+    wait_for_charts(page)
     charts = page.evaluate(DRAWN)
 
     kinds = {chart["chart"] for chart in charts}
@@ -69,6 +80,7 @@ def test_a_leader_opens_the_dashboard_and_every_chart_is_drawn(page, live_server
 
     page.click(".dash-head >> text=2022")
     page.wait_for_selector(".results-banner.final")
+    wait_for_charts(page)
     assert all(chart["registered"] for chart in page.evaluate(DRAWN))
     screenshot("dashboard-2022")
     assert errors == []
