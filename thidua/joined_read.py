@@ -82,7 +82,7 @@ class JoinedRead:
         return connections[self.using].ops.quote_name(node.path or self.ROOT)
 
     @functools.cached_property
-    def _statement(self) -> tuple[str, list[tuple[_Node, list, list]]]:
+    def _statement(self) -> tuple[str, list[tuple[_Node, list, int, list]]]:
         connection = connections[self.using]
         quote = connection.ops.quote_name
         nodes = self._nodes()
@@ -100,7 +100,9 @@ class JoinedRead:
                 functions = connection.ops.get_db_converters(column)
                 functions += column.get_db_converters(connection)
                 converters.append([(fn, column) for fn in functions])
-            plan.append((node, fields, converters))
+            attnames = [field.attname for field in fields]
+            pk_index = fields.index(node.model._meta.pk)
+            plan.append((node, attnames, pk_index, converters))
             if node.relation is None:
                 continue
             parent_alias = self._alias(by_path[node.parent])
@@ -129,18 +131,15 @@ class JoinedRead:
     def _build(self, row, plan, connection) -> Model:
         instances: dict[str, Model | None] = {}
         start = 0
-        for node, fields, converters in plan:
-            values = list(row[start : start + len(fields)])
-            start += len(fields)
+        for node, attnames, pk_index, converters in plan:
+            values = list(row[start : start + len(attnames)])
+            start += len(attnames)
             for index, pairs in enumerate(converters):
                 for converter, expression in pairs:
                     values[index] = converter(values[index], expression, connection)
-            pk_index = fields.index(node.model._meta.pk)
             instance = None
             if values[pk_index] is not None:
-                instance = node.model.from_db(
-                    connection.alias, [field.attname for field in fields], values
-                )
+                instance = node.model.from_db(connection.alias, attnames, values)
             instances[node.path] = instance
             if node.relation is None:
                 continue
