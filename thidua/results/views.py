@@ -64,7 +64,7 @@ def _filters(request, level: Level, access) -> dict:
         if district is None:
             raise Http404("Không có huyện này")
     chosen_district = district if districts else None  # a forced district is not a filter
-    searched = request.GET.get("district_q", "").strip()[:100] if districts else ""
+    searched = _typed_district(request) if districts else ""
     return {
         "kind": kind,
         "kind_tabs": [(item, _query(item, chosen_district)) for item in [None, *kinds]],
@@ -88,10 +88,15 @@ def _districts(level: Level, access) -> list[Unit]:
     return list(Unit.objects.active().filter(level=level.parent_level_id).order_by("code"))
 
 
+def _typed_district(request) -> str:
+    """What was typed in the district search field (as long as the field allows)."""
+    return request.GET.get("district_q", "").strip()[:100]
+
+
 def _searched_district(request, level: Level, access):
     """A district searched by name or code that only one district matches: the redirect to
     the page filtered by it (`?district=CODE`, the address the exports and links use)."""
-    searched = request.GET.get("district_q", "").strip()[:100]
+    searched = _typed_district(request)
     if not searched or request.GET.get("district"):
         return None
     matches = matching_districts(_districts(level, access), searched)
